@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AssuranceLevel(models.TextChoices):
+    """eIDAS levels of assurance, ordered low < substantial < high."""
+
+    LOW = "low", _("low")
+    SUBSTANTIAL = "substantial", _("substantial")
+    HIGH = "high", _("high")
+
+
+ASSURANCE_ORDER = {AssuranceLevel.LOW: 1, AssuranceLevel.SUBSTANTIAL: 2, AssuranceLevel.HIGH: 3}
+
+
+class LoginMeans(models.TextChoices):
+    EID_CARD = "eid_card", _("eID card")
+    EPARAKSTS_MOBILE = "eparaksts_mobile", _("eParaksts mobile")
+    INTERNET_BANK = "internet_bank", _("Internet bank")
+
+
+LOGIN_MEANS_ASSURANCE = {
+    LoginMeans.EID_CARD: AssuranceLevel.HIGH,
+    LoginMeans.EPARAKSTS_MOBILE: AssuranceLevel.HIGH,
+    LoginMeans.INTERNET_BANK: AssuranceLevel.SUBSTANTIAL,
+}
+
+SESSION_ASSURANCE_KEY = "assurance_level"
+SESSION_LOGIN_MEANS_KEY = "login_means"
+
+
+class StaffRoleKind(models.TextChoices):
+    """Reg. 401 Annex 2: the kinds of access right, each fixed-term or permanent."""
+
+    AGENCY_STAFF = "agency_staff", _("Agency staff member")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    CENTRE_SPECIALIST = "centre_specialist", _("One-stop centre specialist")
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+
+AGENCY_ROLES = {StaffRoleKind.AGENCY_STAFF, StaffRoleKind.AGENCY_ADMIN}

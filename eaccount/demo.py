@@ -1,0 +1,78 @@
+"""Demo register data and logins. Idempotent: persons are matched by personal code."""
+
+from datetime import date
+
+from django.db import transaction
+
+from catalogue.models import Agency, ServiceCentre
+
+from .constants import StaffRoleKind
+from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole, User
+from .services import user_create_for_person
+
+# personal code, first name, last name, municipality, has a login
+DEMO_PERSONS = {
+    "citizen_parent": ("150585-12343", "Anna", "Bērziņa", "RIGA", True),
+    "child": ("030718-23455", "Jānis", "Bērziņš", "RIGA", False),
+    "board_member": ("321234-56785", "Pēteris", "Kalniņš", "ROJA", True),
+    "centre_specialist": ("221179-14568", "Ilze", "Ozola", "VALMIERA", True),
+    "vsaa_admin": ("090290-25676", "Māris", "Liepa", "RIGA", True),
+    "vsaa_staff": ("010199-32102", "Edgars", "Zariņš", "RIGA", True),
+    "pmlp_admin": ("171288-36781", "Laura", "Krūmiņa", "RIGA", True),
+    "platform_admin": ("050475-47891", "Dace", "Vītola", "RIGA", True),
+    "client_without_eid": ("280867-18907", "Valdis", "Egle", "VALMIERA", False),
+}
+DEMO_COMPANY = ("40003000002", "SIA Demo Koks", "Rūpniecības iela 1, Roja")
+
+DEMO_ROLES = {
+    "centre_specialist": (StaffRoleKind.CENTRE_SPECIALIST, None, "VPVKAC-VALMIERA"),
+    "vsaa_admin": (StaffRoleKind.AGENCY_ADMIN, "VSAA", None),
+    "vsaa_staff": (StaffRoleKind.AGENCY_STAFF, "VSAA", None),
+    "pmlp_admin": (StaffRoleKind.AGENCY_ADMIN, "PMLP", None),
+    "platform_admin": (StaffRoleKind.PLATFORM_ADMIN, None, None),
+}
+
+
+@transaction.atomic
+def load_demo_people() -> dict[str, Person]:
+    from .validators import birth_date_from_personal_code
+
+    municipalities = {a.code: a for a in Agency.objects.filter(kind="municipality")}
+    people = {}
+    for key, (code, first, last, municipality, has_login) in DEMO_PERSONS.items():
+        person, _ = Person.objects.update_or_create(
+            personal_code=code,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "birth_date": birth_date_from_personal_code(code) or date(1985, 4, 1),
+                "municipality": municipalities.get(municipality),
+                "email": f"{first.lower()}@example.lv" if has_login else "",
+                "has_eid": has_login,
+            },
+        )
+        people[key] = person
+        if has_login and not User.objects.filter(person=person).exists():
+            user_create_for_person(person=person, is_staff=key == "platform_admin")
+    ParentChild.objects.get_or_create(parent=people["citizen_parent"], child=people["child"])
+    company, _ = Organisation.objects.update_or_create(
+        registration_number=DEMO_COMPANY[0],
+        defaults={"name": DEMO_COMPANY[1], "address": DEMO_COMPANY[2]},
+    )
+    BoardMembership.objects.get_or_create(
+        person=people["board_member"],
+        organisation=company,
+        defaults={"position": "Valdes loceklis"},
+    )
+    for key, (kind, agency_code, centre_code) in DEMO_ROLES.items():
+        user = people[key].user
+        StaffRole.objects.get_or_create(
+            user=user,
+            kind=kind,
+            agency=Agency.objects.get(code=agency_code) if agency_code else None,
+            centre=ServiceCentre.objects.get(code=centre_code) if centre_code else None,
+            revoked_at=None,
+        )
+        if key == "platform_admin" and not user.is_superuser:
+            User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    return people

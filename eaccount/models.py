@@ -1,0 +1,217 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from .constants import StaffRoleKind
+from .validators import validate_personal_code, validate_registration_number
+
+
+class Person(models.Model):
+    """A natural person. Many never log in: a child, a client without eID."""
+
+    personal_code = models.CharField(
+        _("personal code"),
+        max_length=12,
+        unique=True,
+        validators=[validate_personal_code],
+        error_messages={"unique": _("A person with this personal code already exists.")},
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    municipality = models.ForeignKey(
+        "catalogue.Agency",
+        verbose_name=_("municipality of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "municipality"},
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    has_eid = models.BooleanField(_("has an eID means"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_minor(self) -> bool:
+        if self.birth_date is None:
+            return False
+        today = timezone.localdate()
+        years = today.year - self.birth_date.year
+        if (today.month, today.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years < 18
+
+
+class Organisation(models.Model):
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=11,
+        unique=True,
+        validators=[validate_registration_number],
+        error_messages={"unique": _("An organisation with this registration number already exists.")},
+    )
+    name = models.CharField(_("name"), max_length=300)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParentChild(models.Model):
+    """Register data: a parent is the legal representative of their minor child."""
+
+    parent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="children_links")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="parent_links")
+
+    class Meta:
+        verbose_name = _("parent and child")
+        verbose_name_plural = _("parents and children")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "child"], name="uniq_parent_child"),
+            models.CheckConstraint(condition=~Q(parent=models.F("child")), name="parent_is_not_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.child}"
+
+
+class BoardMembership(models.Model):
+    """Register data: a board member represents the company."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="board_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="board_memberships")
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("board membership")
+        verbose_name_plural = _("board memberships")
+        constraints = [models.UniqueConstraint(fields=["person", "organisation"], name="uniq_board_member")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.organisation})"
+
+
+class User(AbstractUser):
+    """A login. Citizens and staff alike log in with eID; the user is tied to their Person."""
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+    )
+    # Bumped by "log out everywhere": every session signed with the old value stops working.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.person.full_name if self.person_id else self.get_username()
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "eaccount.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+
+class StaffRoleQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, valid_from__lte=at).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=at)
+        )
+
+
+class StaffRole(models.Model):
+    """An access right of a staff member, fixed-term (valid_until) or permanent (none)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    kind = models.CharField(_("role"), max_length=30, choices=StaffRoleKind.choices)
+    agency = models.ForeignKey(
+        "catalogue.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    centre = models.ForeignKey(
+        "catalogue.ServiceCentre",
+        verbose_name=_("service centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind__in=["agency_staff", "agency_admin"],
+                        agency__isnull=False,
+                        centre__isnull=True,
+                    )
+                    | Q(kind="centre_specialist", centre__isnull=False, agency__isnull=True)
+                    | Q(kind="platform_admin", agency__isnull=True, centre__isnull=True)
+                ),
+                name="staff_role_scope_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="staff_role_period_is_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.agency or self.centre or ""
+        return f"{self.get_kind_display()} {scope}".strip()
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.valid_until is None

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from . import selectors, services
+from .forms import DemoLoginForm
+
+LOGIN_FAILURE_GROUP = "eaccount.login-failure"
+
+
+def _safe_next(request, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _too_many_failures(request, *, increment: bool) -> bool:
+    return is_ratelimited(
+        request,
+        group=LOGIN_FAILURE_GROUP,
+        key="ip",
+        rate=settings.LOGIN_FAILURE_RATE,
+        method=is_ratelimited.ALL,
+        increment=increment,
+    )
+
+
+def login_view(request):
+    """The login page: the demo eID chooser where it is on, else the national identity provider."""
+    if not settings.DEMO_LOGIN_ENABLED:
+        if settings.OIDC_ENABLED:
+            return redirect("oidc_authentication_init")
+        raise Http404
+    required_level = request.GET.get("level", "")
+    if request.method == "POST":
+        if _too_many_failures(request, increment=False):
+            return render(request, "eaccount/login_blocked.html", status=429)
+        form = DemoLoginForm(request.POST)
+        if form.is_valid():
+            services.demo_login(
+                request=request,
+                person=form.cleaned_data["person"],
+                means=form.cleaned_data["means"],
+            )
+            return redirect(_safe_next(request, form.cleaned_data["next"]))
+        _too_many_failures(request, increment=True)
+    else:
+        form = DemoLoginForm(initial={"next": request.GET.get("next", "")})
+    return render(request, "eaccount/login.html", {"form": form, "required_level": required_level})
+
+
+@require_POST
+def logout_view(request):
+    services.logout_here(request=request)
+    messages.info(request, _("You have logged out."))
+    return redirect("home")
+
+
+@require_POST
+def logout_everywhere_view(request):
+    services.logout_everywhere(request=request)
+    messages.info(request, _("You have logged out on every device."))
+    return redirect("home")
+
+
+@login_required
+def profile_view(request):
+    roles = selectors.staff_roles_active(user=request.user)
+    return render(request, "eaccount/profile.html", {"person": request.user.person, "roles": roles})

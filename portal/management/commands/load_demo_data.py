@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from catalogue.demo import load_pilot_catalogue
+from eaccount.demo import load_demo_people
+
+
+class Command(BaseCommand):
+    help = "Load the pilot catalogue and the demo persons and logins (safe to run again)."
+
+    def handle(self, *args, **options):
+        counts = load_pilot_catalogue()
+        people = load_demo_people()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {counts['agencies']} agencies, {counts['services']} services, "
+                f"{counts['life_events']} life events, {len(people)} demo persons."
+            )
+        )
