@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole, User
@@ -67,7 +68,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
         )
         obj.pk = role.pk
 
-    @admin.action(description="Revoke the selected roles")
+    @admin.action(description=_("Revoke the selected roles"))
     def revoke(self, request, queryset):
         for role in queryset:
             services.staff_role_revoke(revoked_by=request.user, role=role, request=request)
