@@ -1,0 +1,75 @@
+"""States, the transitions map, and the other choices of the request registry."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_INFO = "needs_info", _("Information requested")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = CaseStatus
+
+# The status pipeline as data: from -> the statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.REGISTERED, S.REJECTED, S.WITHDRAWN}),
+    S.REGISTERED: frozenset({S.IN_PROGRESS, S.REJECTED, S.WITHDRAWN}),
+    S.IN_PROGRESS: frozenset({S.NEEDS_INFO, S.AWAITING_PAYMENT, S.COMPLETED, S.REJECTED}),
+    S.NEEDS_INFO: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
+    S.AWAITING_PAYMENT: frozenset({S.IN_PROGRESS, S.COMPLETED, S.REJECTED}),
+    S.COMPLETED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+FINAL_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+OPEN_STATUSES = frozenset(CaseStatus.values) - FINAL_STATUSES
+
+# The client may withdraw only before the agency starts the work.
+CLIENT_WITHDRAWABLE = frozenset({S.SUBMITTED, S.REGISTERED, S.NEEDS_INFO})
+
+del S
+
+
+class Basis(models.TextChoices):
+    """On what grounds the filer acted for the client."""
+
+    SELF = "self", _("For oneself")
+    LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
+    DELEGATION = "delegation", _("Delegation")
+    AUTHORISED_FILING = "authorised_filing", _("Authorised e-service (filed by a centre specialist)")
+    AGENCY_REGISTRATION = "agency_registration", _("Registered by the agency")
+
+
+class Channel(models.TextChoices):
+    E_SERVICE = "e_service", _("Online e-service")
+    VPVKAC = "vpvkac", _("One-stop client service centre")
+    AGENCY = "agency", _("At the agency")
+    PHONE = "phone", _("Phone")
+    POST = "post", _("Post")
+    EMAIL = "email", _("E-mail")
+
+
+# Channels on which the e-form is filled in and validated.
+EFORM_CHANNELS = frozenset({Channel.E_SERVICE, Channel.VPVKAC})
+
+CASE_NUMBER_REGEX = r"^[0-9]{4,6}-[0-9]{7}$"
+CASE_SEQUENCE_DIGITS = 7
+
+
+class ConsultationOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    REFERRED = "referred", _("Referred to the agency")
+    CASE_FILED = "case_filed", _("A case was filed")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+
+
+FEEDBACK_MIN = 1
+FEEDBACK_MAX = 5
