@@ -10,7 +10,9 @@ from pathlib import Path
 from django.db import transaction
 
 from .constants import PaymentMode, ServiceState
+from .eforms import eform_definition_validate
 from .models import Agency, Channel, LifeEvent, Service, ServiceCentre, ServiceChannel
+from .services import service_version_create
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pilot_catalogue.json"
 
@@ -64,7 +66,7 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
                 "authorised_filing_allowed": row.get("authorised_filing", False),
                 "municipality_specific": row.get("municipality_specific", False),
                 "internal": row.get("internal", False),
-                "eform": row.get("eform", []),
+                "eform": eform_definition_validate(row.get("eform", [])),
                 "state": ServiceState.PUBLISHED,
             },
         )
@@ -73,6 +75,8 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
             service_channel, _ = ServiceChannel.objects.get_or_create(service=service, channel=channels[code])
             if code == "vpvkac":
                 service_channel.centres.set(centres)
+        # the first load publishes version 1; a later load adds a version only if the fixture changed
+        service_version_create(service=service)
     return {
         "agencies": len(agencies),
         "channels": len(channels),
