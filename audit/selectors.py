@@ -8,3 +8,12 @@ def events_for_object(*, object_type: str, object_id) -> AuditEventQuerySet:
 def events_about(*, acting_for_type: str, acting_for_id) -> AuditEventQuerySet:
     """What was done for or looked at about a party: the citizen's own view of the log."""
     return AuditEvent.objects.filter(acting_for_type=acting_for_type, acting_for_id=str(acting_for_id))
+
+
+def object_ids_with_action(*, action: str, object_type: str, object_ids) -> set[str]:
+    """Which of these objects already have an event of this action (for work that must happen once)."""
+    return set(
+        AuditEvent.objects.filter(
+            action=action, object_type=object_type, object_id__in=[str(i) for i in object_ids]
+        ).values_list("object_id", flat=True)
+    )

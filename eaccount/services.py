@@ -5,9 +5,10 @@ from datetime import date, datetime
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+import audit.selectors as audit_selectors
 import audit.services as audit
 from catalogue.models import Agency, ServiceCentre
 
@@ -173,3 +174,45 @@ def staff_role_revoke(
             data={"user": locked.user_id, "kind": locked.kind},
         )
     return locked
+
+
+@transaction.atomic
+def staff_roles_record_expired(*, now: datetime | None = None) -> int:
+    """Record one "role.expire" event for each fixed-term role whose period has ended.
+
+    Safe to run again and from two workers at once: the roles are locked, and a role that already
+    has its event is skipped. A role revoked before its end was revoked, not expired.
+    """
+    now = now or timezone.now()
+    expired = list(
+        StaffRole.objects.select_for_update(of=("self",))
+        .filter(valid_until__isnull=False, valid_until__lte=now)
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("valid_until")))
+        .select_related("user", "agency", "centre")
+        .order_by("pk")
+    )
+    if not expired:
+        return 0
+    done = audit_selectors.object_ids_with_action(
+        action="role.expire",
+        object_type=StaffRole._meta.label_lower,
+        object_ids=[role.pk for role in expired],
+    )
+    recorded = 0
+    for role in expired:
+        if str(role.pk) in done:
+            continue
+        audit.record(
+            action="role.expire",
+            actor=None,
+            target=role,
+            data={
+                "user": role.user_id,
+                "kind": role.kind,
+                "agency": role.agency.code if role.agency else None,
+                "centre": role.centre.code if role.centre else None,
+                "valid_until": role.valid_until.isoformat(),
+            },
+        )
+        recorded += 1
+    return recorded

@@ -1,6 +1,7 @@
 """Latvian identifiers, checked with python-stdnum and kept in one normal form."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.lv import pvn
@@ -22,6 +23,9 @@ def normalise_personal_code(value: str) -> str:
         )
     try:
         pvn.validate(raw)
+        # stdnum does not check that an old-format code's birth date has already come
+        if not raw.startswith("32") and pvn.get_birth_date(raw) > timezone.localdate():
+            raise StdnumError()
     except StdnumError:
         raise ValidationError(
             _("This personal code is not valid: check the digits."), code="invalid_personal_code"

@@ -188,6 +188,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Europe/Riga"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # record the end of fixed-term staff roles in the audit trail (idempotent)
+    "staff-roles-record-expired": {"task": "eaccount.tasks.staff_roles_record_expired", "schedule": 300.0},
+}
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")
 
