@@ -36,6 +36,23 @@ def message_send(
     )
 
 
+def message_send_once(
+    *, to, sender_label: str, subject: str, source_key: str, body: str = "", link_url: str = ""
+) -> bool:
+    """Send the message keyed by `source_key` unless it was sent before; True if this call sent it."""
+    _message, created = Message.objects.get_or_create(
+        source_key=source_key,
+        defaults={
+            **_owner(to),
+            "sender_label": sender_label[:200],
+            "subject": subject[:300],
+            "body": body,
+            "link_url": link_url,
+        },
+    )
+    return created
+
+
 def document_deliver(
     *,
     to,

@@ -1,0 +1,242 @@
+"""Reads of the request registry, and who may see what.
+
+Access goes through here: a case a user or an agency may not see is "not found", exactly like a
+missing one or a malformed number (CaseNotFound).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from delegation import selectors as delegation_selectors
+from eaccount.selectors import agency_ids_for_user
+
+from .constants import CASE_NUMBER_REGEX, CaseStatus
+from .exceptions import CaseNotFound, ConsultationNotFound
+from .models import Case, CaseAttachment, Consultation, Feedback, StatusChange
+
+_NUMBER_RE = re.compile(CASE_NUMBER_REGEX)
+
+CASE_LIST_RELATED = (
+    "service",
+    "service__agency",
+    "client_person",
+    "client_organisation",
+    "assigned_to",
+    "assigned_to__person",
+)
+
+
+def case_number_is_valid(number) -> bool:
+    return isinstance(number, str) and bool(_NUMBER_RE.match(number))
+
+
+def _filter(
+    qs: QuerySet[Case],
+    *,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+    number: str | None = None,
+) -> QuerySet[Case]:
+    if status:
+        qs = qs.filter(status=status) if status in CaseStatus.values else qs.none()
+    if service_code:
+        qs = qs.filter(service__code=service_code)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    if number:
+        number = number.strip()
+        qs = qs.filter(number__startswith=number) if len(number) <= 20 else qs.none()
+    return qs
+
+
+# --- agencies ------------------------------------------------------------------------------------
+
+
+def case_list_for_agency(
+    *,
+    agency_id: int,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+    number: str | None = None,
+) -> QuerySet[Case]:
+    """The cases of one agency's services, newest change first."""
+    qs = Case.objects.filter(service__agency_id=agency_id).select_related(*CASE_LIST_RELATED)
+    return _filter(
+        qs, status=status, service_code=service_code, updated_since=updated_since, number=number
+    ).order_by("-updated_at", "-id")
+
+
+def case_get_for_agency(*, agency_id: int, number: str) -> Case:
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    try:
+        return Case.objects.select_related(*CASE_LIST_RELATED, "service_version", "submitted_by__person").get(
+            number=number, service__agency_id=agency_id
+        )
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def case_list_for_staff(
+    *,
+    user,
+    status: str | None = None,
+    service_code: str | None = None,
+    number: str | None = None,
+    assigned_to_me: bool = False,
+) -> QuerySet[Case]:
+    """The cases of the services of every agency the user works for now."""
+    agency_ids = agency_ids_for_user(user=user)
+    qs = Case.objects.filter(service__agency_id__in=agency_ids).select_related(*CASE_LIST_RELATED)
+    if assigned_to_me:
+        qs = qs.filter(assigned_to=user)
+    return _filter(qs, status=status, service_code=service_code, number=number).order_by("-updated_at", "-id")
+
+
+def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
+    """A case of one of the user's agencies' services; CaseNotFound for others, alike."""
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    agency_ids = agency_ids_for_user(user=user)
+    try:
+        return Case.objects.select_related(*CASE_LIST_RELATED, "service_version", "submitted_by__person").get(
+            number=number, service__agency_id__in=agency_ids
+        )
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def staff_services_for(*, user):
+    """(code, title) of the services of the user's agencies, for filters."""
+    from catalogue.models import Service  # a read for a filter's choices
+
+    return list(
+        Service.objects.filter(agency_id__in=agency_ids_for_user(user=user))
+        .order_by("code")
+        .only("code", "title_lv", "title_en")
+    )
+
+
+# --- citizens ------------------------------------------------------------------------------------
+
+
+def _principal_q(*, user, principal=None) -> Q | None:
+    if principal is not None:
+        # only a principal the user may act for now
+        allowed = delegation_selectors.principals_for(user=user)
+        if principal not in allowed:
+            return None
+        principals = [principal]
+    else:
+        principals = delegation_selectors.principals_for(user=user)
+    person_ids = {p.id for p in principals if p.is_person}
+    organisation_ids = {p.id for p in principals if not p.is_person}
+    if not person_ids and not organisation_ids:
+        return None
+    return Q(client_person_id__in=person_ids) | Q(client_organisation_id__in=organisation_ids)
+
+
+def case_list_for_user(
+    *,
+    user,
+    principal=None,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Case]:
+    """The cases of every principal the user may act for now (or of one `principal` of theirs)."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(condition).select_related(
+        "service", "service__agency", "client_person", "client_organisation"
+    )
+    return _filter(qs, status=status, service_code=service_code, updated_since=updated_since).order_by(
+        "-created_at", "-id"
+    )
+
+
+def case_get_for_user(*, user, number: str) -> Case:
+    """A case of a principal the user may act for now; CaseNotFound for every other case, alike."""
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    condition = _principal_q(user=user)
+    if condition is None:
+        raise CaseNotFound(number)
+    try:
+        return Case.objects.select_related(
+            "service",
+            "service__agency",
+            "service_version",
+            "client_person",
+            "client_organisation",
+            "submitted_by",
+            "submitted_by__person",
+        ).get(condition, number=number)
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def case_services_for_user(*, user, principal=None):
+    """The services the user's (or the principal's) cases are for, for the filter (one query)."""
+    from catalogue.models import Service  # a read for a filter's choices
+
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return []
+    case_ids = Case.objects.filter(condition).values("service_id")
+    return list(Service.objects.filter(pk__in=case_ids).order_by("code").only("code", "title_lv", "title_en"))
+
+
+# --- history, files, feedback --------------------------------------------------------------------
+
+
+def case_history(*, case: Case, client_view: bool) -> QuerySet[StatusChange]:
+    """The status history, oldest first; the client sees only the rows marked visible to them."""
+    qs = StatusChange.objects.filter(case=case).select_related("actor", "actor__person")
+    if client_view:
+        qs = qs.filter(visible_to_client=True).prefetch_related(
+            Prefetch("attachments", queryset=CaseAttachment.objects.filter(visible_to_client=True))
+        )
+    else:
+        qs = qs.prefetch_related("attachments")
+    return qs.order_by("seq")
+
+
+def case_attachments(*, case: Case, client_view: bool) -> QuerySet[CaseAttachment]:
+    qs = CaseAttachment.objects.filter(case=case)
+    if client_view:
+        qs = qs.filter(visible_to_client=True)
+    return qs.order_by("created_at", "id")
+
+
+def case_attachment_get(*, case: Case, attachment_id, client_view: bool) -> CaseAttachment:
+    try:
+        return case_attachments(case=case, client_view=client_view).get(pk=int(attachment_id))
+    except (CaseAttachment.DoesNotExist, TypeError, ValueError):
+        raise CaseNotFound(case.number) from None
+
+
+def case_feedback(*, case: Case) -> Feedback | None:
+    return Feedback.objects.filter(case=case).first()
+
+
+def consultation_list_for_staff(*, user) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(consulted_by=user)
+        .select_related("service", "client_person", "client_organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def consultation_get_for_staff(*, user, pk) -> Consultation:
+    try:
+        return consultation_list_for_staff(user=user).get(pk=int(pk))
+    except (Consultation.DoesNotExist, TypeError, ValueError):
+        raise ConsultationNotFound(pk) from None

@@ -1,0 +1,157 @@
+"""Factories of the request registry (and the catalogue rows it needs, where the catalogue has none).
+
+service = EServiceFactory(agency=AgencyFactory(code="VSAA"))   # published, with an e-form and version 1
+case = CaseFactory(service=service, client_person=person)       # submitted, with its first history row
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import struct
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from catalogue.models import Service, ServiceVersion
+from eaccount.tests.factories import (  # noqa: F401 - re-exported for the tests
+    AgencyFactory,
+    BoardMembershipFactory,
+    OrganisationFactory,
+    ParentChildFactory,
+    PersonFactory,
+    StaffRoleFactory,
+    UserFactory,
+)
+from requests_registry.constants import Basis, CaseStatus, Channel
+from requests_registry.models import Case, StatusChange
+
+EFORM = [
+    {
+        "name": "child_personal_code",
+        "type": "personal_code",
+        "label_lv": "Bērna personas kods",
+        "label_en": "Child's personal code",
+        "required": True,
+        "help_lv": "Piemēram, 030718-23455.",
+        "help_en": "For example 030718-23455.",
+    },
+    {
+        "name": "child_birth_date",
+        "type": "date",
+        "label_lv": "Bērna dzimšanas datums",
+        "label_en": "Child's date of birth",
+        "required": True,
+        "min": "1990-01-01",
+    },
+    {
+        "name": "document",
+        "type": "file",
+        "label_lv": "Dokuments",
+        "label_en": "Document",
+        "required": False,
+        "allowed_extensions": [".pdf", ".png"],
+        "max_size_kb": 10,
+    },
+    {
+        "name": "comment",
+        "type": "long_text",
+        "label_lv": "Komentārs",
+        "label_en": "Comment",
+        "max_length": 200,
+    },
+    {
+        "name": "consent",
+        "type": "checkbox",
+        "label_lv": "Apliecinu, ka dati ir patiesi",
+        "label_en": "I confirm the data is true",
+        "required": True,
+    },
+]
+
+VALID_DATA = {
+    "child_personal_code": "030718-23455",
+    "child_birth_date": "2018-07-03",
+    "comment": "Lūdzu",
+    "consent": "on",
+}
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + b"\x00" * 17
+
+
+def pdf_upload(name: str = "apliecība.pdf", size: int | None = None) -> SimpleUploadedFile:
+    content = PDF_BYTES if size is None else PDF_BYTES + b"0" * max(0, size - len(PDF_BYTES))
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A published person service with an e-form, and its first published version."""
+
+    class Meta:
+        model = Service
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"{9000 + n}")
+    state = "published"
+    title_lv = factory.LazyAttribute(lambda o: f"Pakalpojums {o.code}")
+    title_en = factory.LazyAttribute(lambda o: f"Service {o.code}")
+    agency = factory.SubFactory(AgencyFactory)
+    audience = "person"
+    processing_days = 10
+    eform = factory.LazyFunction(lambda: [dict(f) for f in EFORM])
+
+    @factory.post_generation
+    def published_version(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and not ServiceVersion.objects.filter(service=obj).exists():
+            ServiceVersion.objects.create(service=obj, number=1, snapshot={"code": obj.code}, eform=obj.eform)
+            Service.objects.filter(pk=obj.pk).update(version=1)
+            obj.version = 1
+
+
+_case_serials = itertools.count(5_000_001)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case with its first history row, written directly (tests of services use the services)."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    service = factory.SubFactory(ServiceFactory)
+    client_person = factory.SubFactory(PersonFactory)
+    client_organisation = None
+    basis = Basis.SELF
+    channel = Channel.E_SERVICE
+    status = CaseStatus.SUBMITTED
+    data = factory.LazyFunction(lambda: dict(VALID_DATA))
+    planned_completion = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+
+    @factory.lazy_attribute
+    def number(self):  # the service code in front, like real numbers
+        return f"{self.service.code}-{next(_case_serials):07d}"
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            StatusChange.objects.create(case=obj, seq=1, from_status="", to_status=CaseStatus.SUBMITTED)
+            if obj.status != CaseStatus.SUBMITTED:
+                StatusChange.objects.create(
+                    case=obj, seq=2, from_status=CaseStatus.SUBMITTED, to_status=obj.status
+                )
+
+
+def login(client, user, level: str = "high"):
+    """Log `user` in on the Django test client with an assurance level in the session."""
+    client.force_login(user)
+    session = client.session
+    session["assurance_level"] = level
+    session.save()
+    return user
+
+
+def staff_of(agency, kind: str = "agency_staff"):
+    return StaffRoleFactory(kind=kind, agency=agency).user
