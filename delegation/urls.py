@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "delegation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("act-for/", views.act_for_view, name="act-for"),
+]

@@ -25,7 +25,6 @@ from .factories import (
     AgencyFactory,
     BoardMembershipFactory,
     CaseFactory,
-    OrganisationFactory,
     ParentChildFactory,
     PersonFactory,
     ServiceFactory,

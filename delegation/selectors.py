@@ -1,0 +1,115 @@
+"""Whom a user may act for, and on what basis: "may this actor act for this principal now?".
+
+Sources (register data in the e-account): oneself; one's minor children (legal representation);
+organisations where one is a board member today (legal representation). Delegations between
+people (a principal lets an agent act for listed services for a period) are not modelled yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .constants import Basis, PrincipalKind
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # PrincipalKind
+    id: int
+    label: str
+    basis: str  # Basis
+    obj: Any = field(default=None, compare=False, repr=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def is_self(self) -> bool:
+        return self.basis == Basis.SELF
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == PrincipalKind.PERSON
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def principals_for(*, user) -> list[Principal]:
+    """Self first, then minor children, then organisations the user's person is on the board of today.
+
+    Three queries at most, whatever the number of principals.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "person_id", None):
+        return []
+    person = user.person
+    principals = [Principal(PrincipalKind.PERSON, person.pk, person.full_name, Basis.SELF, person)]
+    for link in person.children_links.select_related("child").order_by("child__birth_date", "child_id"):
+        child = link.child
+        if child.is_minor:
+            principals.append(
+                Principal(PrincipalKind.PERSON, child.pk, child.full_name, Basis.LEGAL_REPRESENTATION, child)
+            )
+    today = timezone.localdate()
+    memberships = (
+        person.board_memberships.select_related("organisation")
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .order_by("organisation__name")
+    )
+    for membership in memberships:
+        organisation = membership.organisation
+        principals.append(
+            Principal(
+                PrincipalKind.ORGANISATION,
+                organisation.pk,
+                organisation.name,
+                Basis.LEGAL_REPRESENTATION,
+                organisation,
+            )
+        )
+    return principals
+
+
+def principal_get(*, user, key: str) -> Principal | None:
+    """The user's principal with this key ("person:12"), or None if the user may not act for it."""
+    for principal in principals_for(user=user):
+        if principal.key == key:
+            return principal
+    return None
+
+
+def principal_self(*, user) -> Principal | None:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "person_id", None):
+        return None
+    person = user.person
+    return Principal(PrincipalKind.PERSON, person.pk, person.full_name, Basis.SELF, person)
+
+
+def _kind_of(client) -> str:
+    return PrincipalKind.ORGANISATION if client._meta.model_name == "organisation" else PrincipalKind.PERSON
+
+
+def basis_for(*, user, client) -> str | None:
+    """On what basis `user` may act for `client` (a Person or an Organisation) now; None if not at all."""
+    if client is None:
+        return None
+    kind = _kind_of(client)
+    for principal in principals_for(user=user):
+        if principal.kind == kind and principal.id == client.pk:
+            return principal.basis
+    return None
+
+
+def principal_ids_for(*, user) -> tuple[set[int], set[int]]:
+    """(person ids, organisation ids) the user may act for: for filtering cases in one query."""
+    persons: set[int] = set()
+    organisations: set[int] = set()
+    for principal in principals_for(user=user):
+        (persons if principal.is_person else organisations).add(principal.id)
+    return persons, organisations

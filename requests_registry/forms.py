@@ -1,0 +1,203 @@
+"""HTML forms of the registry. The e-form is rendered from its definition; the catalogue's validator
+(`catalogue.eforms.eform_validate`, through services.case_validate_form) decides what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.eforms import eform_choice_label as _choice_label
+from catalogue.eforms import eform_field_label, eform_help
+
+from .constants import TRANSITIONS, CaseStatus, Channel, ConsultationOutcome
+
+
+def _widget_for(f: dict) -> forms.Widget:
+    kind = f["type"]
+    if kind == "long_text":
+        return forms.Textarea(attrs={"rows": 5, "maxlength": f.get("max_length", 4000)})
+    if kind == "text":
+        return forms.TextInput(attrs={"maxlength": f.get("max_length", 200)})
+    if kind == "number":
+        return forms.TextInput(attrs={"inputmode": "decimal"})
+    if kind == "date":
+        return forms.DateInput(attrs={"type": "date"})
+    if kind == "email":
+        return forms.EmailInput(attrs={"autocomplete": "email"})
+    if kind == "phone":
+        return forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    if kind == "checkbox":
+        return forms.CheckboxInput()
+    if kind == "file":
+        return forms.ClearableFileInput(attrs={"accept": ",".join(f.get("allowed_extensions") or [])})
+    if kind == "choice":
+        return forms.Select()
+    return forms.TextInput(attrs={"spellcheck": "false"})  # personal code, IBAN
+
+
+def _field_for(f: dict) -> forms.Field:
+    common = {"label": eform_field_label(f), "help_text": eform_help(f), "required": bool(f.get("required"))}
+    widget = _widget_for(f)
+    if f["type"] == "file":
+        return forms.FileField(widget=widget, **common)
+    if f["type"] == "checkbox":
+        return forms.BooleanField(widget=widget, **common)
+    if f["type"] == "choice":
+        choices = [("", "—")] + [(c["value"], _choice_label(f, c["value"])) for c in f.get("choices", [])]
+        return forms.ChoiceField(choices=choices, widget=widget, **common)
+    return forms.CharField(widget=widget, **common)
+
+
+class EForm(forms.Form):
+    """A form built from an e-form definition; validation is delegated to the catalogue's validator.
+
+    `apply_result(result)` puts the validator's field errors on the form (for the error summary and
+    each field's message); Django's own field validation is not used.
+    """
+
+    use_required_attribute = False  # the server's error summary, not the browser's bubbles
+
+    def __init__(self, *args, definition: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for f in definition:
+            field = _field_for(f)
+            field_id = f"id_{f['name']}"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{field_id}_help"
+            self.fields[f["name"]] = field
+
+    def full_clean(self):
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+    def apply_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+            if target:
+                widget = self.fields[target].widget
+                described = [f"id_{target}_error"]
+                if self.fields[target].help_text:
+                    described.append(f"id_{target}_help")
+                widget.attrs["aria-describedby"] = " ".join(described)
+                widget.attrs["aria-invalid"] = "true"
+
+    def has_file_fields(self) -> bool:
+        return any(f["type"] == "file" for f in self.definition)
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, up to 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png", "aria-describedby": "id_attachment_help"}
+        ),
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the service?"),
+        coerce=int,
+        choices=[
+            (5, _("5 — very satisfied")),
+            (4, _("4 — satisfied")),
+            (3, _("3 — neither")),
+            (2, _("2 — dissatisfied")),
+            (1, _("1 — very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *CaseStatus.choices]
+        self.fields["service"].choices = [("", _("All services"))] + [
+            (s.code, f"{s.code} {s.title}") for s in services
+        ]
+
+
+class StaffCaseFilterForm(CaseFilterForm):
+    number = forms.CharField(label=_("Case number"), required=False, max_length=20)
+    mine = forms.BooleanField(label=_("Only cases assigned to me"), required=False)
+
+
+class StatusChangeForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    visible_to_client = forms.BooleanField(
+        label=_("The client sees this change and the note"), required=False, initial=True
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = sorted(TRANSITIONS.get(current, ()) - {CaseStatus.NEEDS_INFO})
+        self.fields["to"].choices = [(t, CaseStatus(t).label) for t in targets]
+
+
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("What should the client add?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResultForm(forms.Form):
+    document = forms.FileField(
+        label=_("Result document"),
+        help_text=_("PDF or a signed e-document (.asice, .edoc), up to 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.asice,.edoc", "aria-describedby": "id_document_help"}
+        ),
+    )
+    title = forms.CharField(label=_("Title shown to the client (optional)"), required=False, max_length=300)
+    complete = forms.BooleanField(label=_("Complete the case"), required=False, initial=True)
+    note = forms.CharField(label=_("Note to the client (optional)"), required=False, max_length=4000)
+
+
+class ConsultationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    service = forms.ChoiceField(label=_("Service (optional)"), required=False)
+    personal_code = forms.CharField(
+        label=_("Client's personal code (leave empty for an anonymous client)"), required=False, max_length=20
+    )
+    anonymous_phone = forms.CharField(
+        label=_("Phone of an anonymous client (optional)"), required=False, max_length=30
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ConsultationOutcome.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", "—")] + [(s.code, f"{s.code} {s.title}") for s in services]

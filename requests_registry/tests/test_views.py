@@ -1,0 +1,420 @@
+"""Citizen and agency-staff pages: applying, my cases, the case page, staff actions, access, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from requests_registry.constants import CaseStatus
+from requests_registry.models import Case, CaseAttachment, Feedback
+
+from .factories import (
+    VALID_DATA,
+    AgencyFactory,
+    BoardMembershipFactory,
+    CaseFactory,
+    ParentChildFactory,
+    PersonFactory,
+    ServiceFactory,
+    UserFactory,
+    login,
+    pdf_upload,
+    staff_of,
+)
+
+pytestmark = pytest.mark.django_db
+S = CaseStatus
+
+
+def apply_url(service):
+    return reverse("requests_registry:apply", kwargs={"code": service.code})
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def test_apply_needs_login_with_substantial_assurance(client):
+    service = ServiceFactory()
+    response = client.get(apply_url(service))
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    user = UserFactory()
+    login(client, user, level="low")
+    response = client.get(apply_url(service))
+    assert response.status_code == 302 and "level=substantial" in response["Location"]
+
+
+def test_apply_renders_eform_in_active_language(client):
+    service = ServiceFactory()
+    login(client, UserFactory())
+    response = client.get(apply_url(service), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in html
+    assert "Bērna personas kods" in html or "Child&#x27;s personal code" in html
+    assert 'name="child_birth_date"' in html and 'type="date"' in html
+    assert 'accept=".pdf,.png"' in html
+
+
+def test_apply_check_confirm_submit(client, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    service = ServiceFactory(code="1011")
+    login(client, user)
+
+    response = client.post(
+        apply_url(service), {**VALID_DATA, "action": "check", "document": pdf_upload(name="dz.pdf")}
+    )
+    assert response.status_code == 200
+    assert "030718-23455" in response.content.decode() and "dz.pdf" in response.content.decode()
+    assert not Case.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(service), {"action": "submit"})
+
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert case.number == "1011-0000001" and case.client_person == user.person and case.submitted_by == user
+    attachment = case.attachments.get()
+    assert attachment.original_name == "dz.pdf" and attachment.file.read().startswith(b"%PDF")
+    page = client.get(case.get_absolute_url())
+    assert page.status_code == 200 and "1011-0000001" in page.content.decode()
+
+
+def test_apply_invalid_form_shows_errors_and_stores_nothing(client, settings):
+    service = ServiceFactory()
+    login(client, UserFactory())
+
+    response = client.post(
+        apply_url(service),
+        {"action": "check", "child_personal_code": "12", "document": pdf_upload(name="x.exe")},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in html
+    assert 'href="#id_child_personal_code"' in html and 'href="#id_child_birth_date"' in html
+    assert 'id="id_document_error"' in html and 'aria-invalid="true"' in html
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_apply_file_too_big_refused(client):
+    service = ServiceFactory()
+    login(client, UserFactory())
+    response = client.post(
+        apply_url(service), {**VALID_DATA, "action": "check", "document": pdf_upload(size=20000)}
+    )
+    assert "too big" in response.content.decode()
+    assert client.post(apply_url(service), {"action": "submit"}).status_code == 302
+    assert not Case.objects.exists()
+
+
+def test_apply_for_child_when_acting_for_child(client):
+    link = ParentChildFactory()
+    user = UserFactory(person=link.parent)
+    login(client, user)
+    client.post(reverse("delegation:act-for"), {"principal": f"person:{link.child.pk}"})
+    service = ServiceFactory()
+    client.post(apply_url(service), {**VALID_DATA, "action": "check"})
+    client.post(apply_url(service), {"action": "submit"})
+    case = Case.objects.get()
+    assert case.client_person == link.child and case.basis == "legal_representation"
+    assert case.submitted_by == user
+
+
+def test_apply_organisation_service_as_person_is_explained(client):
+    login(client, UserFactory())
+    response = client.get(apply_url(ServiceFactory(audience="organisation")))
+    assert response.status_code == 403
+    assert reverse("delegation:act-for") in response.content.decode()
+
+
+def test_apply_unknown_or_draft_service_404(client):
+    login(client, UserFactory())
+    assert client.get("/cases/apply/99999/").status_code == 404
+    assert client.get(apply_url(ServiceFactory(state="draft"))).status_code == 404
+    assert client.get(apply_url(ServiceFactory(eform=[]))).status_code == 404
+
+
+def test_act_for_refuses_a_stranger(client):
+    user = UserFactory()
+    login(client, user)
+    stranger = PersonFactory()
+    client.post(reverse("delegation:act-for"), {"principal": f"person:{stranger.pk}"})
+    response = client.get(reverse("requests_registry:my-cases"))
+    assert response.context["principal"].id == user.person.pk
+
+
+# --- the case page and access --------------------------------------------------------------------
+
+
+@pytest.fixture
+def people():
+    owner = UserFactory()
+    link = ParentChildFactory()
+    board = BoardMembershipFactory()
+    return {
+        "owner": owner,
+        "parent": UserFactory(person=link.parent),
+        "child": link.child,
+        "board_member": UserFactory(person=board.person),
+        "organisation": board.organisation,
+        "stranger": UserFactory(),
+    }
+
+
+@pytest.mark.parametrize(
+    "who, client_key, allowed",
+    [
+        ("owner", "owner", True),
+        ("parent", "child", True),
+        ("board_member", "organisation", True),
+        ("stranger", "owner", False),
+        ("stranger", "child", False),
+        ("owner", "organisation", False),
+    ],
+)
+def test_case_page_access(client, people, who, client_key, allowed):
+    target = people[client_key]
+    target = getattr(target, "person", target)
+    if target._meta.model_name == "organisation":
+        case = CaseFactory(
+            client_person=None, client_organisation=target, service=ServiceFactory(audience="organisation")
+        )
+    else:
+        case = CaseFactory(client_person=target)
+    login(client, people[who])
+
+    response = client.get(case.get_absolute_url())
+
+    assert response.status_code == (200 if allowed else 404)
+    withdraw = client.post(reverse("requests_registry:case-withdraw", kwargs={"number": case.number}))
+    case.refresh_from_db()
+    if allowed:
+        assert case.status == S.WITHDRAWN
+    else:
+        assert withdraw.status_code == 404 and case.status == S.SUBMITTED
+
+
+def test_malformed_or_missing_number_404(client):
+    login(client, UserFactory())
+    assert client.get("/cases/1011-0000001/").status_code == 404
+    assert client.get("/cases/abc/").status_code == 404
+
+
+def test_timeline_shows_only_client_visible_rows(client):
+    user = UserFactory()
+    case = CaseFactory(status=S.REGISTERED, client_person=user.person)
+    from requests_registry import services
+
+    staff = staff_of(case.service.agency)
+    services.case_change_status(
+        case=case, to=S.IN_PROGRESS, actor=staff, note="internal remark", visible_to_client=False
+    )
+    services.case_request_info(case=case, actor=staff, question="Which bank?")
+    login(client, user)
+
+    html = client.get(case.get_absolute_url()).content.decode()
+
+    assert "internal remark" not in html
+    assert "Which bank?" in html and 'action="/cases/' in html  # the answer form
+
+
+def test_answer_needs_info_through_page(client):
+    user = UserFactory()
+    case = CaseFactory(status=S.NEEDS_INFO, client_person=user.person)
+    login(client, user)
+    url = reverse("requests_registry:case-answer", kwargs={"number": case.number})
+
+    bad = client.post(url, {"answer": "", "attachment": pdf_upload(name="a.exe")})
+    assert bad.status_code == 400 and 'class="error-summary"' in bad.content.decode()
+    good = client.post(url, {"answer": "LV80BANK0000435195001", "attachment": pdf_upload()})
+
+    assert good.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS
+    assert case.attachments.get().kind == "client_answer"
+
+
+def test_feedback_once_through_page(client):
+    user = UserFactory()
+    case = CaseFactory(status=S.COMPLETED, client_person=user.person)
+    login(client, user)
+    url = reverse("requests_registry:case-feedback", kwargs={"number": case.number})
+    assert client.post(url, {"rating": "5", "comment": "Paldies"}).status_code == 302
+    client.post(url, {"rating": "1"})
+    assert Feedback.objects.get().rating == 5
+    page = client.get(case.get_absolute_url())
+    assert page.context["feedback"].rating == 5 and not page.context["can_give_feedback"]
+
+
+# --- my cases: filters and fixed query counts ------------------------------------------------------
+
+
+def test_my_cases_lists_current_principal_filtered(client):
+    user = UserFactory()
+    mine = CaseFactory(client_person=user.person, status=S.IN_PROGRESS)
+    CaseFactory(client_person=user.person, status=S.COMPLETED)
+    CaseFactory()  # someone else's
+    login(client, user)
+
+    page = client.get(reverse("requests_registry:my-cases"), {"status": "in_progress"})
+
+    assert [c.number for c in page.context["page"].object_list] == [mine.number]
+    assert page.context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize("view", ["my-cases", "case-detail", "agency-list"])
+def test_fixed_query_counts(client, view):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency = AgencyFactory()
+    service = ServiceFactory(agency=agency)
+    user = UserFactory()
+    staff = staff_of(agency)
+
+    def counts(n):
+        for _ in range(n):
+            case = CaseFactory(client_person=user.person, service=service, status=S.IN_PROGRESS)
+            for _ in range(n // 2):
+                case.status_changes.create(
+                    seq=case.status_changes.count() + 1,
+                    from_status="in_progress",
+                    to_status="in_progress",
+                    note="x",
+                    actor=staff,
+                )
+        if view == "my-cases":
+            login(client, user)
+            url = reverse("requests_registry:my-cases")
+        elif view == "case-detail":
+            login(client, user)
+            url = case.get_absolute_url()
+        else:
+            login(client, staff)
+            url = reverse("requests_registry:agency-case-list")
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = counts(2)
+    many = counts(20)
+    assert few == many
+
+
+# --- agency staff ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vsaa_case():
+    agency = AgencyFactory(code="VSAA")
+    case = CaseFactory(service=ServiceFactory(agency=agency), status=S.REGISTERED)
+    return case, staff_of(agency), staff_of(AgencyFactory(code="PMLP"))
+
+
+def test_staff_list_shows_own_agency_only(client, vsaa_case):
+    case, staff, other = vsaa_case
+    CaseFactory()  # another agency's
+    login(client, staff)
+    response = client.get(reverse("requests_registry:agency-case-list"))
+    assert [c.number for c in response.context["page"].object_list] == [case.number]
+    response = client.get(reverse("requests_registry:agency-case-list"), {"number": case.number[:6]})
+    assert response.context["page"].paginator.count == 1
+
+
+def test_staff_take_change_status_request_info_attach_result(client, vsaa_case):
+    case, staff, _other = vsaa_case
+    login(client, staff)
+    base = f"/cases/agency/{case.number}/"
+
+    assert client.get(base).status_code == 200
+    assert client.post(base + "take/").status_code == 302
+    assert (
+        client.post(
+            base + "status/", {"to": "in_progress", "note": "Started", "visible_to_client": "on"}
+        ).status_code
+        == 302
+    )
+    assert client.post(base + "request-info/", {"question": "Bank account?"}).status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == staff and case.status == S.NEEDS_INFO
+    case.status = S.IN_PROGRESS
+    case.save()
+    response = client.post(base + "result/", {"document": pdf_upload(name="lemums.pdf"), "complete": "on"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.COMPLETED and case.result_document_name == "lemums.pdf"
+    actions = set(AuditEvent.objects.filter(actor_id=staff.pk).values_list("action", flat=True))
+    assert {"case.assign", "case.status", "case.request_info", "case.attach_result"} <= actions
+
+
+def test_staff_illegal_transition_is_400_not_500(client, vsaa_case):
+    case, staff, _other = vsaa_case
+    login(client, staff)
+    response = client.post(f"/cases/agency/{case.number}/status/", {"to": "completed"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == S.REGISTERED
+
+
+@pytest.mark.parametrize(
+    "action, data",
+    [
+        ("", None),
+        ("take/", {}),
+        ("status/", {"to": "in_progress"}),
+        ("request-info/", {"question": "x"}),
+        ("result/", {"complete": "on"}),
+    ],
+)
+def test_staff_of_another_agency_gets_404_and_nothing_changes(client, vsaa_case, action, data):
+    case, _staff, other = vsaa_case
+    login(client, other)
+    url = f"/cases/agency/{case.number}/{action}"
+    if data is None:
+        response = client.get(url)
+    else:
+        if action == "result/":
+            data = {**data, "document": pdf_upload()}
+        response = client.post(url, data)
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == S.REGISTERED and case.assigned_to is None and not case.result_document
+    assert case.status_changes.count() == 2
+    assert not AuditEvent.objects.filter(actor_id=other.pk, action__startswith="case.").exists()
+
+
+def test_citizen_cannot_open_agency_pages(client, vsaa_case):
+    case, _staff, _other = vsaa_case
+    login(client, UserFactory())
+    assert client.get(reverse("requests_registry:agency-case-list")).status_code == 404
+    assert client.get(f"/cases/agency/{case.number}/").status_code == 404
+
+
+def test_consultation_form(client):
+    agency = AgencyFactory()
+    service = ServiceFactory(agency=agency)
+    staff = staff_of(agency)
+    person = PersonFactory()
+    login(client, staff)
+    url = reverse("requests_registry:consultation-new")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "channel": "phone",
+            "service": service.code,
+            "personal_code": person.personal_code,
+            "topic": "Pabalsts",
+            "duration_minutes": "7",
+            "outcome": "answered",
+        },
+    )
+    assert response.status_code == 302
+    from requests_registry.models import Consultation
+
+    consultation = Consultation.objects.get()
+    assert consultation.client_person == person and consultation.service == service
+    assert AuditEvent.objects.filter(action="consultation.register", actor_id=staff.pk).exists()

@@ -1,0 +1,474 @@
+"""Citizen and agency-staff pages of the registry. Thin: forms in, one selector or service call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalogue.eforms import eform_display, eform_field_label
+from catalogue.selectors import ServiceNotFound, service_get_published
+from delegation.context import current_principal
+from eaccount.assurance import assurance_required
+from eaccount.constants import AssuranceLevel
+from eaccount.selectors import agency_ids_for_user, person_get_by_personal_code
+
+from . import drafts, selectors, services
+from .constants import CLIENT_WITHDRAWABLE, TRANSITIONS, CaseStatus, Channel
+from .exceptions import CaseNotFound, CaseValidationError, InvalidTransition, NotAllowed, ServiceNotAvailable
+from .forms import (
+    AnswerForm,
+    CaseFilterForm,
+    ConsultationForm,
+    EForm,
+    FeedbackForm,
+    RequestInfoForm,
+    ResultForm,
+    StaffCaseFilterForm,
+    StatusChangeForm,
+    WithdrawForm,
+)
+
+PAGE_SIZE = 20
+citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
+staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _audience_ok(service, principal) -> bool:
+    return (service.audience == "organisation") == (not principal.is_person)
+
+
+# --- citizens: applying --------------------------------------------------------------------------
+
+
+@citizen_required
+def apply_view(request, code: str):
+    try:
+        service = service_get_published(code=code)
+    except ServiceNotFound:
+        raise Http404 from None
+    if not service.is_e_service:
+        raise Http404
+    principal = current_principal(request)
+    context = {"service": service, "principal": principal}
+    if principal is None or not _audience_ok(service, principal):
+        return render(request, "requests_registry/apply_wrong_principal.html", context, status=403)
+    try:
+        version, _result = services.case_validate_form(service=service, data={}, files={})
+    except ServiceNotAvailable:
+        raise Http404 from None
+    definition = version.eform
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+
+    if action == "submit":
+        draft = drafts.draft_get(session=request.session, code=service.code)
+        if not draft or draft["principal"] != principal.key:
+            messages.error(request, _("Your application was not found any more; please fill it in again."))
+            return redirect("requests_registry:apply", code=service.code)
+        try:
+            with drafts.draft_files(draft) as files:
+                case = services.case_submit(
+                    service=service,
+                    client=principal.obj,
+                    actor=request.user,
+                    basis=principal.basis,
+                    channel=Channel.E_SERVICE,
+                    data=draft["cleaned"],
+                    files=files,
+                    request=request,
+                )
+        except CaseValidationError as error:
+            form = EForm(initial=draft["cleaned"], definition=definition)
+            form.apply_errors(error.errors)
+            return render(request, "requests_registry/apply.html", {**context, "form": form})
+        except (NotAllowed, ServiceNotAvailable) as error:
+            messages.error(request, str(error))
+            return redirect("requests_registry:apply", code=service.code)
+        drafts.draft_discard(session=request.session, code=service.code)
+        messages.success(
+            request,
+            _("Your application has been submitted. Case number: %(number)s.") % {"number": case.number},
+        )
+        return redirect(case.get_absolute_url())
+
+    if action == "check":
+        form = EForm(request.POST, request.FILES, definition=definition)
+        _version, result = services.case_validate_form(
+            service=service, data=request.POST, files=request.FILES
+        )
+        if not result.is_valid:
+            form.apply_errors(result.errors)
+            return render(request, "requests_registry/apply.html", {**context, "form": form})
+        draft = drafts.draft_save(
+            session=request.session,
+            code=service.code,
+            principal_key=principal.key,
+            version=version.number,
+            cleaned=result.cleaned,
+            files=result.files,
+        )
+        return render(
+            request,
+            "requests_registry/apply_confirm.html",
+            {
+                **context,
+                "rows": eform_display(definition=definition, cleaned=result.cleaned),
+                "files": [
+                    {"label": eform_field_label(f), "name": draft["files"][f["name"]]["name"]}
+                    for f in definition
+                    if f["name"] in draft["files"]
+                ],
+                "planned": timezone.localdate() + timezone.timedelta(days=service.processing_days),
+            },
+        )
+
+    initial = {}
+    if action == "edit":
+        draft = drafts.draft_get(session=request.session, code=service.code)
+        initial = (draft or {}).get("cleaned", {})
+    form = EForm(initial=initial, definition=definition)
+    return render(request, "requests_registry/apply.html", {**context, "form": form})
+
+
+# --- citizens: my cases and a case page ----------------------------------------------------------
+
+
+@citizen_required
+def my_cases_view(request):
+    principal = current_principal(request)
+    service_choices = selectors.case_services_for_user(user=request.user, principal=principal)
+    form = CaseFilterForm(request.GET or None, services=service_choices)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list_for_user(
+        user=request.user,
+        principal=principal,
+        status=filters.get("status") or None,
+        service_code=filters.get("service") or None,
+    )
+    page = _page(request, cases)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requests_registry/my_cases.html",
+        {"principal": principal, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _case_for_user(request, number: str):
+    try:
+        return selectors.case_get_for_user(user=request.user, number=number)
+    except CaseNotFound:
+        raise Http404 from None
+
+
+def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_form=None, status=200):
+    history = list(selectors.case_history(case=case, client_view=True))
+    attachments = [
+        a for a in selectors.case_attachments(case=case, client_view=True) if a.status_change_id is None
+    ]
+    feedback = selectors.case_feedback(case=case) if case.status == CaseStatus.COMPLETED else None
+    definition = case.service_version.eform if case.service_version_id else case.service.eform
+    question = next((h for h in reversed(history) if h.to_status == CaseStatus.NEEDS_INFO), None)
+    return render(
+        request,
+        "requests_registry/case_detail.html",
+        {
+            "case": case,
+            "history": history,
+            "attachments": attachments,
+            "rows": eform_display(definition=definition, cleaned=case.data),
+            "question": question if case.status == CaseStatus.NEEDS_INFO else None,
+            "can_withdraw": case.status in CLIENT_WITHDRAWABLE,
+            "can_answer": case.status == CaseStatus.NEEDS_INFO,
+            "can_give_feedback": case.status == CaseStatus.COMPLETED and feedback is None,
+            "feedback": feedback,
+            "answer_form": answer_form or AnswerForm(),
+            "feedback_form": feedback_form or FeedbackForm(),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+        },
+        status=status,
+    )
+
+
+@citizen_required
+def case_detail_view(request, number: str):
+    return _case_page(request, _case_for_user(request, number))
+
+
+@citizen_required
+def case_file_view(request, number: str, attachment_id: int):
+    case = _case_for_user(request, number)
+    try:
+        attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=True)
+    except CaseNotFound:
+        raise Http404 from None
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+@citizen_required
+def case_withdraw_view(request, number: str):
+    case = _case_for_user(request, number)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, withdraw_form=form, status=400)
+    try:
+        services.case_withdraw(case=case, user=request.user, note=form.cleaned_data["note"], request=request)
+    except (NotAllowed, InvalidTransition) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+    else:
+        messages.success(request, _("The case has been withdrawn."))
+    return redirect(case.get_absolute_url())
+
+
+@require_POST
+@citizen_required
+def case_answer_view(request, number: str):
+    case = _case_for_user(request, number)
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_answer_info(
+                case=case,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                file=form.cleaned_data["attachment"],
+                request=request,
+            )
+        except CaseValidationError as error:
+            for name, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        except InvalidTransition as error:
+            messages.error(request, error.message)
+            return redirect(case.get_absolute_url())
+        else:
+            messages.success(request, _("Your answer has been sent to the agency."))
+            return redirect(case.get_absolute_url())
+    return _case_page(request, case, answer_form=form, status=400)
+
+
+@require_POST
+@citizen_required
+def case_feedback_view(request, number: str):
+    case = _case_for_user(request, number)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_give_for_case(
+                case=case,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except NotAllowed as error:
+            messages.error(request, error.message)
+            return redirect(case.get_absolute_url())
+        except CaseValidationError as error:
+            for name, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect(case.get_absolute_url())
+    return _case_page(request, case, feedback_form=form, status=400)
+
+
+# --- agency staff --------------------------------------------------------------------------------
+
+
+def _require_agency_staff(request):
+    if not agency_ids_for_user(user=request.user):
+        raise Http404
+
+
+def _staff_case(request, number: str):
+    try:
+        return selectors.case_get_for_staff(user=request.user, number=number)
+    except CaseNotFound:
+        raise Http404 from None
+
+
+@staff_required
+def agency_case_list_view(request):
+    _require_agency_staff(request)
+    form = StaffCaseFilterForm(request.GET or None, services=selectors.staff_services_for(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list_for_staff(
+        user=request.user,
+        status=filters.get("status") or None,
+        service_code=filters.get("service") or None,
+        number=filters.get("number") or None,
+        assigned_to_me=bool(filters.get("mine")),
+    )
+    page = _page(request, cases)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requests_registry/agency_case_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _agency_case_page(request, case, *, status_form=None, info_form=None, result_form=None, status=200):
+    definition = case.service_version.eform if case.service_version_id else case.service.eform
+    return render(
+        request,
+        "requests_registry/agency_case_detail.html",
+        {
+            "case": case,
+            "history": list(selectors.case_history(case=case, client_view=False)),
+            "attachments": list(selectors.case_attachments(case=case, client_view=False)),
+            "rows": eform_display(definition=definition, cleaned=case.data),
+            "status_form": status_form or StatusChangeForm(current=case.status),
+            "info_form": info_form or RequestInfoForm(),
+            "result_form": result_form or ResultForm(),
+            "can_change": bool(TRANSITIONS.get(case.status)),
+            "can_request_info": CaseStatus.NEEDS_INFO in TRANSITIONS.get(case.status, ()),
+            "can_attach_result": case.status not in (CaseStatus.REJECTED, CaseStatus.WITHDRAWN),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def agency_case_detail_view(request, number: str):
+    return _agency_case_page(request, _staff_case(request, number))
+
+
+@staff_required
+def agency_case_file_view(request, number: str, attachment_id: int):
+    case = _staff_case(request, number)
+    try:
+        attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=False)
+    except CaseNotFound:
+        raise Http404 from None
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+@staff_required
+def agency_case_take_view(request, number: str):
+    case = _staff_case(request, number)
+    services.case_assign(case=case, assignee=request.user, actor=request.user, request=request)
+    messages.success(request, _("The case is now assigned to you."))
+    return redirect("requests_registry:agency-case-detail", number=case.number)
+
+
+@require_POST
+@staff_required
+def agency_case_status_view(request, number: str):
+    case = _staff_case(request, number)
+    form = StatusChangeForm(request.POST, current=case.status)
+    if form.is_valid():
+        try:
+            services.case_change_status(
+                case=case,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                channel=Channel.AGENCY,
+                note=form.cleaned_data["note"],
+                visible_to_client=form.cleaned_data["visible_to_client"],
+                request=request,
+            )
+        except InvalidTransition as error:
+            form.add_error("to", error.message)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("requests_registry:agency-case-detail", number=case.number)
+    return _agency_case_page(request, case, status_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def agency_case_request_info_view(request, number: str):
+    case = _staff_case(request, number)
+    form = RequestInfoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_request_info(
+                case=case, actor=request.user, question=form.cleaned_data["question"], request=request
+            )
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The client has been asked for information."))
+            return redirect("requests_registry:agency-case-detail", number=case.number)
+    return _agency_case_page(request, case, info_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def agency_case_result_view(request, number: str):
+    case = _staff_case(request, number)
+    form = ResultForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_attach_result(
+                case=case,
+                actor=request.user,
+                file=form.cleaned_data["document"],
+                title=form.cleaned_data["title"],
+                complete=form.cleaned_data["complete"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except CaseValidationError as error:
+            for message in [m for messages_ in error.errors.values() for m in messages_]:
+                form.add_error("document", message)
+        except InvalidTransition as error:
+            form.add_error("complete", error.message)
+        else:
+            messages.success(request, _("The result document has been delivered to the client."))
+            return redirect("requests_registry:agency-case-detail", number=case.number)
+    return _agency_case_page(request, case, result_form=form, status=400)
+
+
+@staff_required
+def consultation_new_view(request):
+    _require_agency_staff(request)
+    service_choices = selectors.staff_services_for(user=request.user)
+    form = ConsultationForm(request.POST or None, services=service_choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        client = None
+        if data["personal_code"]:
+            client = person_get_by_personal_code(personal_code=data["personal_code"])
+            if client is None:
+                form.add_error("personal_code", _("No person with this personal code was found."))
+        service = next((s for s in service_choices if s.code == data["service"]), None)
+        if not form.errors:
+            try:
+                services.consultation_register(
+                    consulted_by=request.user,
+                    channel=data["channel"],
+                    topic=data["topic"],
+                    duration_minutes=data["duration_minutes"],
+                    outcome=data["outcome"],
+                    service=service,
+                    client=client,
+                    anonymous_phone=data["anonymous_phone"],
+                    note=data["note"],
+                    agency=service.agency if service else None,
+                    request=request,
+                )
+            except CaseValidationError as error:
+                for name, errors in error.errors.items():
+                    for message in errors:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                messages.success(request, _("The consultation has been recorded."))
+                return redirect("requests_registry:consultation-new")
+    recent = selectors.consultation_list_for_staff(user=request.user)[:10]
+    return render(request, "requests_registry/consultation_form.html", {"form": form, "recent": recent})
