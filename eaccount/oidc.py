@@ -4,13 +4,14 @@ The `acr` claim of the ID token says which means the person used; it becomes the
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 import audit.services as audit
 
-from .constants import SESSION_ASSURANCE_KEY, AssuranceLevel
-from .models import User
+from .constants import SESSION_ASSURANCE_KEY, SESSION_LOGIN_MEANS_KEY, AssuranceLevel
+from .models import Person, User
 from .services import person_create, user_create_for_person
 from .validators import normalise_personal_code
 
@@ -31,23 +32,41 @@ def level_from_acr(acr: str | None) -> AssuranceLevel:
 
 class AssuranceOIDCBackend(OIDCAuthenticationBackend):
     def _personal_code(self, claims) -> str:
-        return normalise_personal_code(claims.get(settings.OIDC_PERSONAL_CODE_CLAIM, ""))
+        value = str(claims.get(settings.OIDC_PERSONAL_CODE_CLAIM) or "").strip()
+        # eID certificates carry it as an ETSI semantics identifier: "PNOLV-161175-19997"
+        value = value.removeprefix("PNOLV").lstrip("-: ")
+        return normalise_personal_code(value)
+
+    def verify_claims(self, claims) -> bool:
+        """A login needs a valid Latvian personal code; anything else is refused (400), not a crash."""
+        try:
+            self._personal_code(claims)
+        except ValidationError:
+            return False
+        return True
 
     def filter_users_by_claims(self, claims):
         try:
             code = self._personal_code(claims)
-        except Exception:
+        except ValidationError:
             return User.objects.none()
         return User.objects.filter(person__personal_code=code)
 
     @transaction.atomic
     def create_user(self, claims):
-        person = person_create(
-            personal_code=self._personal_code(claims),
-            first_name=claims.get("given_name", ""),
-            last_name=claims.get("family_name", ""),
-            email=claims.get("email", ""),
-        )
+        """The first login of a person: their Person may exist already (a client served at a centre,
+        a child come of age), then it gets the login; else it is created from the claims."""
+        code = self._personal_code(claims)
+        person = Person.objects.select_for_update().filter(personal_code=code).first()
+        if person is None:
+            person = person_create(
+                personal_code=code,
+                first_name=claims.get("given_name", ""),
+                last_name=claims.get("family_name", ""),
+                email=claims.get("email", ""),
+            )
+        elif not person.has_eid:
+            Person.objects.filter(pk=person.pk).update(has_eid=True)
         return user_create_for_person(person=person)
 
     def get_or_create_user(self, access_token, id_token, payload):
@@ -55,6 +74,7 @@ class AssuranceOIDCBackend(OIDCAuthenticationBackend):
         if user is not None and self.request is not None:
             level = level_from_acr(payload.get("acr"))
             self.request.session[SESSION_ASSURANCE_KEY] = level.value
+            self.request.session[SESSION_LOGIN_MEANS_KEY] = "oidc"
             audit.record(
                 action="auth.login",
                 actor=user,

@@ -172,6 +172,22 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid profile")
     OIDC_PERSONAL_CODE_CLAIM = env("OIDC_PERSONAL_CODE_CLAIM", "serialNumber")
     OIDC_STORE_ID_TOKEN = True
+    _missing_oidc = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+        )
+        if not env(name)
+    ]
+    if OIDC_RP_SIGN_ALGO.startswith("RS") and not OIDC_OP_JWKS_ENDPOINT:
+        _missing_oidc.append("OIDC_OP_JWKS_ENDPOINT")
+    if PRODUCTION and _missing_oidc:
+        raise ImproperlyConfigured(
+            "Production start-up stopped: OIDC_RP_CLIENT_ID is set, so set also " + ", ".join(_missing_oidc) + "."
+        )
 if PRODUCTION and not (DEMO_LOGIN_ENABLED or OIDC_ENABLED):
     raise ImproperlyConfigured(
         "Production start-up stopped: set OIDC_RP_CLIENT_ID and the OIDC_OP_* endpoints."

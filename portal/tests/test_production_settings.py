@@ -1,0 +1,91 @@
+"""Production mode: `check --deploy` is clean, and a missing required variable stops start-up clearly."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DATABASE_URL": "postgres://portal@db.example.lv:5432/pspp",
+    "REDIS_URL": "redis://cache.example.lv:6379/1",
+    "CELERY_BROKER_URL": "redis://cache.example.lv:6379/2",
+    "ALLOWED_HOSTS": "example.lv",
+    "OIDC_RP_CLIENT_ID": "portal",
+    "OIDC_RP_CLIENT_SECRET": "client-secret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://id.example.lv/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://id.example.lv/token",
+    "OIDC_OP_USER_ENDPOINT": "https://id.example.lv/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://id.example.lv/jwks",
+    "DEMO_LOGIN_ENABLED": "0",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a fresh interpreter with only these variables (and PATH/HOME) set."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**overrides: str | None) -> dict[str, str]:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(64), **overrides}
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS", "REDIS_URL"]
+)
+def test_a_missing_required_variable_stops_start_up_naming_it(missing):
+    # given production mode without one required variable
+    env = production_env(**{missing: None})
+    # when the portal starts
+    result = manage("check", **env)
+    # then it stops, and says which variable to set
+    assert result.returncode != 0
+    assert "Production start-up stopped" in result.stderr
+    assert missing in result.stderr
+    assert "Traceback" in result.stderr  # ImproperlyConfigured, not a silent fallback
+
+
+@pytest.mark.parametrize(
+    "overrides, named",
+    [
+        ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "PostgreSQL"),
+        ({"DEMO_LOGIN_ENABLED": "1"}, "DEMO_LOGIN_ENABLED"),
+        ({"OIDC_RP_CLIENT_ID": None}, "OIDC_RP_CLIENT_ID"),
+        ({"OIDC_OP_TOKEN_ENDPOINT": None}, "OIDC_OP_TOKEN_ENDPOINT"),
+    ],
+)
+def test_unsafe_production_configurations_are_refused(overrides, named):
+    result = manage("check", **production_env(**overrides))
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_production_has_no_default_secret_key():
+    result = manage("check", **production_env(SECRET_KEY=None))
+    assert "dev-only-insecure-key" not in result.stdout + result.stderr
+    assert result.returncode != 0
+
+
+def test_development_needs_no_variables_at_all():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
