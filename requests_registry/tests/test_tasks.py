@@ -1,0 +1,51 @@
+"""case_notify_client: thin, idempotent, enqueued on commit; once through a real worker on Redis."""
+
+import pytest
+from celery.result import EagerResult
+from django.core import mail
+
+from eaccount.models import Message
+from requests_registry import services, tasks
+from requests_registry.constants import Basis, CaseStatus, Channel
+
+from .factories import VALID_DATA, CaseFactory, ServiceFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_task_is_late_acknowledged_and_runs_eagerly_twice_safely():
+    assert tasks.case_notify_client.acks_late is True
+    case = CaseFactory()
+    change = case.status_changes.get()
+    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
+    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_hidden_change_sends_nothing(django_capture_on_commit_callbacks):
+    case = CaseFactory(status=CaseStatus.REGISTERED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_change_status(case=case, to=CaseStatus.IN_PROGRESS, visible_to_client=False)
+    assert mail.outbox == [] and not Message.objects.exists()
+
+
+@pytest.mark.worker
+def test_notification_through_a_real_worker(celery_worker_thread):
+    # given a case submitted and committed (the worker has its own connection)
+    user = UserFactory()
+    case = services.case_submit(
+        service=ServiceFactory(),
+        client=user.person,
+        actor=user,
+        basis=Basis.SELF,
+        channel=Channel.E_SERVICE,
+        data=dict(VALID_DATA),
+    )
+    change = case.status_changes.get()
+    # when the task goes through the broker to the worker
+    result = tasks.case_notify_client.delay(case.pk, change.pk)
+    assert not isinstance(result, EagerResult)
+    result.get(timeout=20)
+    # then exactly one message and one e-mail exist, whichever of the two runs (on commit + this one) came first
+    assert Message.objects.filter(source_key=f"case-status:{change.pk}").count() == 1
+    assert len([m for m in mail.outbox if case.number in m.subject]) == 1
