@@ -2,10 +2,11 @@
 
 from http import HTTPStatus
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -23,21 +24,66 @@ def problem_response(
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def _registry_problem(exc):
+    """The request registry's domain errors as problems (registry API helper)."""
+    from requests_registry import exceptions as registry
+
+    if isinstance(exc, registry.CaseNotFound):
+        return problem_response(status=404, detail=_("No such case."))
+    if isinstance(exc, registry.InvalidTransition):
+        return problem_response(
+            status=409,
+            detail=exc.message,
+            type_="urn:pspp:problem:invalid-transition",
+            current=exc.current,
+            requested=exc.requested,
+        )
+    if isinstance(exc, registry.CaseValidationError):
+        return problem_response(
+            status=422,
+            detail=_("The case data is not valid."),
+            type_="urn:pspp:problem:case-validation",
+            errors=exc.errors,
+        )
+    if isinstance(exc, registry.ServiceNotAvailable):
+        return problem_response(
+            status=422, detail=exc.message, type_="urn:pspp:problem:service-not-available"
+        )
+    if isinstance(exc, registry.NotAllowed):
+        return problem_response(status=409, detail=exc.message, type_="urn:pspp:problem:not-allowed")
+    if isinstance(exc, registry.RegistryError):
+        return problem_response(status=404, detail=_("Not found."))
+    return None
+
+
 def problem_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, RequestDataTooBig):
+        return problem_response(status=413, detail=_("The request body is too large."))
+    elif isinstance(exc, SuspiciousOperation):
+        return problem_response(status=400, detail=_("The request is not valid."))
+    registry_problem = _registry_problem(exc)
+    if registry_problem is not None:
+        set_rollback()
+        return registry_problem
     response = exception_handler(exc, context)
     if response is None:
         return None
     data = response.data
     status = response.status_code
+    extra = {}
+    if getattr(exc, "problem_type", None):
+        extra["type_"] = exc.problem_type
     if isinstance(exc, exceptions.ValidationError):
-        problem = problem_response(status=status, detail="The request is not valid.", errors=data)
+        problem = problem_response(status=status, detail="The request is not valid.", errors=data, **extra)
     elif isinstance(data, dict) and "detail" in data:
-        problem = problem_response(status=status, detail=str(data["detail"]))
+        problem = problem_response(status=status, detail=str(data["detail"]), **extra)
     else:
-        problem = problem_response(status=status, detail=data)
+        problem = problem_response(status=status, detail=data, **extra)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             problem[header] = response[header]
+    for header, value in (getattr(exc, "problem_headers", None) or {}).items():
+        problem[header] = value
     return problem

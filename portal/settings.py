@@ -250,7 +250,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service catalogue and request registry of the Latvian public service platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "requests_registry.constants.CaseStatus"},
 }
+
+# Case API (requests_registry.api): how long an Idempotency-Key is kept, after how many seconds an
+# unfinished request's key may be taken over by a retry, how long a process caches a checked API key.
+IDEMPOTENCY_KEY_TTL_HOURS = int(env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "60"))
+API_CLIENT_CACHE_SECONDS = int(env("API_CLIENT_CACHE_SECONDS", "30"))
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None

@@ -1,0 +1,117 @@
+"""`Idempotency-Key` for POST requests (IETF httpapi draft "The Idempotency-Key HTTP Header Field").
+
+- The key is scoped to the API client and kept IDEMPOTENCY_KEY_TTL_HOURS (default 24) hours.
+- The same key with the same request (method, path and JSON body) replays the first answer, status
+  and body, and changes nothing; the header `Idempotent-Replayed: true` marks a replay.
+- The same key with another request answers 422; a retry while the first is still running, 409.
+- A missing or malformed key answers 400.
+
+The record is inserted and committed on its own before the work, the work runs in its own
+transaction (the core's services), then the answer is stored. A process that dies mid-way leaves
+an in-progress record, which a retry takes over after IDEMPOTENCY_LOCK_SECONDS (default 60).
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from rest_framework.response import Response
+
+from .. import services_api
+from ..exceptions import RegistryError
+from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyMissing, IdempotencyKeyReused
+
+logger = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+KEPT_HEADERS = ("Location",)
+
+
+def idempotency_description() -> str:
+    hours = getattr(settings, "IDEMPOTENCY_KEY_TTL_HOURS", 24)
+    lock = getattr(settings, "IDEMPOTENCY_LOCK_SECONDS", 60)
+    return (
+        "Required. A unique value chosen by the client (e.g. a UUID), 1–255 printable ASCII "
+        "characters, optionally quoted as a Structured Field string (IETF httpapi idempotency-key "
+        f"draft). Keys are scoped to the API client and kept for {hours} hours. A retry with the same "
+        "key and the same request replays the first answer (status and body, with the header "
+        "`Idempotent-Replayed: true`) and changes nothing; the same key with another request answers "
+        "422; a retry while the first request is still being processed answers 409 (with Retry-After); "
+        f"a request that stopped mid-way can be retried with its key after {lock} seconds; a missing "
+        "or malformed key answers 400."
+    )
+
+
+def parse_key(value: str | None) -> str:
+    if value is None:
+        raise IdempotencyKeyMissing
+    key = value.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
+        raise IdempotencyKeyMissing
+    return key
+
+
+def request_fingerprint(request, payload) -> str:
+    canonical = json.dumps(
+        {"method": request.method, "path": request.path, "body": payload},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record) -> Response:
+    headers = dict(record.response_headers or {})
+    content_type = headers.pop("Content-Type", None)
+    response = Response(record.response_body, status=record.response_status, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def idempotent_call(*, view, request, payload, handler: Callable[[], Response]) -> Response:
+    """Run `handler` at most once per (client, key, request) and answer retries from the record.
+
+    Call it after the request was validated: an invalid request never takes a key. The answer of
+    a request that reached the service is stored, success or refusal (a refused transition is
+    replayed as refused); an unexpected error releases the key so that the client may retry.
+    """
+    key = parse_key(request.headers.get(HEADER))
+    try:
+        claim = services_api.idempotency_claim(
+            client=request.auth, key=key, fingerprint=request_fingerprint(request, payload)
+        )
+    except services_api.IdempotencyConflict:
+        raise IdempotencyKeyInProgress from None
+    except services_api.IdempotencyKeyReused:
+        raise IdempotencyKeyReused from None
+    if claim.replay:
+        return _replay(claim.record)
+    try:
+        response = handler()
+    except RegistryError as exc:
+        response = view.get_exception_handler()(exc, view.get_exception_handler_context())
+        if response is None:  # pragma: no cover - every RegistryError is mapped in portal.api
+            services_api.idempotency_release(record=claim.record)
+            raise
+    except BaseException:
+        services_api.idempotency_release(record=claim.record)
+        raise
+    if response.status_code >= 500:
+        services_api.idempotency_release(record=claim.record)
+        return response
+    headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+    if response.status_code >= 400:
+        headers["Content-Type"] = PROBLEM_CONTENT_TYPE
+    services_api.idempotency_complete(
+        record=claim.record, status=response.status_code, body=response.data, headers=headers
+    )
+    return response

@@ -1,0 +1,182 @@
+"""Input and output shapes of the case API (kept lean: plain fields, no nested model serializers)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..constants import CASE_NUMBER_REGEX, CaseStatus, Channel
+
+# --- output ------------------------------------------------------------------------------------------
+
+
+class ClientOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["person", "organisation"])
+    identifier = serializers.CharField(help_text="Personal code (DDMMYY-NNNNN) or registration number.")
+    name = serializers.CharField()
+
+
+class StatusChangeOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    from_status = serializers.CharField(help_text="Empty for the first entry (the submission).")
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+    at = serializers.DateTimeField()
+    by = serializers.CharField(help_text="The person or system that made the change.")
+    channel = serializers.CharField()
+    note = serializers.CharField()
+    visible_to_client = serializers.BooleanField()
+
+
+class CaseOut(serializers.Serializer):
+    number = serializers.RegexField(CASE_NUMBER_REGEX, help_text="Service code and sequence: 1011-0000042.")
+    service = serializers.CharField(help_text="Service code.")
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    basis = serializers.CharField()
+    client = ClientOut()
+    external_reference = serializers.CharField()
+    planned_completion = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseDetailOut(CaseOut):
+    data = serializers.JSONField(help_text="The data given with the case (the e-form's fields).")
+    history = StatusChangeOut(many=True, help_text="Status history, oldest first.")
+
+
+class CasePageOut(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page (a cursor link), or null.")
+    previous = serializers.URLField(allow_null=True)
+    results = CaseOut(many=True)
+
+
+class ProblemOut(serializers.Serializer):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="Field errors of an invalid request.")
+    current = serializers.CharField(required=False, help_text="The case's status (refused transition).")
+    requested = serializers.CharField(required=False, help_text="The requested status (refused transition).")
+
+
+# Plain functions do the work (DRF's field machinery costs a lot per object on hot paths); the
+# serializers above describe the same shapes in the OpenAPI schema and the tests check they agree.
+
+
+def _dt(value):
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def client_out(case) -> dict:
+    if case.client_person_id:
+        person = case.client_person
+        return {"type": "person", "identifier": person.personal_code, "name": person.full_name}
+    organisation = case.client_organisation
+    return {"type": "organisation", "identifier": organisation.registration_number, "name": organisation.name}
+
+
+def case_out(case) -> dict:
+    return {
+        "number": case.number,
+        "service": case.service.code,
+        "status": case.status,
+        "channel": case.channel,
+        "basis": case.basis,
+        "client": client_out(case),
+        "external_reference": case.external_reference,
+        "planned_completion": case.planned_completion.isoformat() if case.planned_completion else None,
+        "created_at": _dt(case.created_at),
+        "updated_at": _dt(case.updated_at),
+        "completed_at": _dt(case.completed_at),
+    }
+
+
+def status_change_out(change) -> dict:
+    return {
+        "seq": change.seq,
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "at": _dt(change.at),
+        "by": change.by_label,
+        "channel": change.channel,
+        "note": change.note,
+        "visible_to_client": change.visible_to_client,
+    }
+
+
+def case_detail_out(case, history) -> dict:
+    body = case_out(case)
+    body["data"] = case.data
+    body["history"] = [status_change_out(change) for change in history]
+    return body
+
+
+# --- input -------------------------------------------------------------------------------------------
+
+
+class CaseListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    service = serializers.RegexField(r"^[0-9]{4,6}$", required=False, help_text="Service code, e.g. 1011.")
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Only cases changed at or after this time (ISO 8601, with a time zone)."
+    )
+    cursor = serializers.CharField(required=False, max_length=500, help_text="From a `next`/`previous` link.")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, help_text="Default 50.")
+
+
+class ClientIn(serializers.Serializer):
+    personal_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    registration_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate(self, attrs):
+        if bool(attrs.get("personal_code")) == bool(attrs.get("registration_number")):
+            raise serializers.ValidationError(
+                _("Give either personal_code (a person) or registration_number (an organisation).")
+            )
+        return attrs
+
+
+class CaseCreateIn(serializers.Serializer):
+    service = serializers.RegexField(r"^[0-9]{4,6}$", help_text="A service of your agency, e.g. 1011.")
+    client = ClientIn(help_text="The client: found by personal code or registration number, created if new.")
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, help_text="Where the case was received (any channel but e_service)."
+    )
+    status = serializers.ChoiceField(
+        choices=CaseStatus.choices,
+        default=CaseStatus.REGISTERED,
+        help_text="The status it is registered in: submitted or registered (default).",
+    )
+    external_reference = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    data = serializers.DictField(required=False, default=dict, help_text="Case data (free form, ≤ 64 kB).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate_channel(self, value):
+        if value == Channel.E_SERVICE:
+            raise serializers.ValidationError(_("E-service cases are filed by the client online."))
+        return value
+
+    def validate_status(self, value):
+        if value not in (CaseStatus.SUBMITTED, CaseStatus.REGISTERED):
+            raise serializers.ValidationError(_("A received case is registered as submitted or registered."))
+        return value
+
+    def validate_data(self, value):
+        import json
+
+        if len(json.dumps(value, default=str)) > 64 * 1024:
+            raise serializers.ValidationError(_("The data is too large (at most 64 kB)."))
+        return value
+
+
+class StatusChangeIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, help_text="The new status.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    visible_to_client = serializers.BooleanField(required=False, default=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.AGENCY)

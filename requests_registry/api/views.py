@@ -1,0 +1,236 @@
+"""The case API for agencies' back-office systems (and, read-only, for a logged-in person).
+
+Thin: validate the input, call one selector or service of the core, shape the answer.
+"""
+
+import re
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import status as http
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import catalogue.selectors as catalogue_selectors
+
+from .. import selectors, services, services_api
+from ..constants import CASE_NUMBER_REGEX
+from ..exceptions import CaseNotFound
+from . import schema as _schema  # noqa: F401  (registers the security scheme)
+from .authentication import ApiClientAuthentication
+from .idempotency import HEADER, idempotency_description, idempotent_call
+from .permissions import ApiClientOnly, ApiClientOrSessionReadOnly, api_client_of
+from .serializers import (
+    CaseCreateIn,
+    CaseDetailOut,
+    CaseListQuery,
+    CasePageOut,
+    ProblemOut,
+    StatusChangeIn,
+    case_detail_out,
+    case_out,
+)
+
+_NUMBER = re.compile(CASE_NUMBER_REGEX)
+PROBLEM = "application/problem+json"
+
+
+def _problems(*codes: int) -> dict:
+    descriptions = {
+        400: "The request is not valid (problem details with `errors`).",
+        401: "No or an invalid API key / session.",
+        403: "Authenticated, but not allowed (e.g. a person writing).",
+        404: "No such case, or not one of your agency's (the same answer).",
+        409: "Refused transition (`current`, `requested`), or a request with this Idempotency-Key is "
+        "still in progress.",
+        413: "The request body is too large.",
+        422: "The Idempotency-Key was used with another request, or the case data is not valid.",
+    }
+    return {(code, PROBLEM): OpenApiResponse(ProblemOut, description=descriptions[code]) for code in codes}
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    name=HEADER,
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description=idempotency_description(),
+)
+
+
+class CasePagination(CursorPagination):
+    """Oldest change first, by (updated_at, id): a changed case moves to the end, so a client that
+    follows `next` links (or asks again with `updated_since`) sees every change."""
+
+    ordering = ("updated_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _case_for(request, number: str):
+    if not isinstance(number, str) or not _NUMBER.match(number):
+        raise CaseNotFound
+    client = api_client_of(request)
+    if client is not None:
+        return selectors.case_get_for_agency(agency_id=client.agency_id, number=number)
+    return selectors.case_get_for_user(user=request.user, number=number)
+
+
+def _history(*, case, client_view: bool):
+    # the API does not list attachments: drop the selector's prefetch (one query less per case)
+    return selectors.case_history(case=case, client_view=client_view).prefetch_related(None)
+
+
+class CaseApiView(APIView):
+    authentication_classes = [ApiClientAuthentication, SessionAuthentication]
+    permission_classes = [ApiClientOrSessionReadOnly]
+
+
+class CaseListView(CaseApiView):
+    @extend_schema(
+        operation_id="cases_list",
+        summary="List cases",
+        description=(
+            "An API client sees the cases of its agency's services; a logged-in person the cases of "
+            "everyone they may act for. Cursor pagination ordered by (updated_at, id), oldest change "
+            "first: follow `next` to the end, then poll again with `updated_since`."
+        ),
+        parameters=[CaseListQuery],
+        responses={200: CasePageOut, **_problems(400, 401, 404)},
+        tags=["cases"],
+    )
+    def get(self, request):
+        query = CaseListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = {
+            "status": query.validated_data.get("status"),
+            "service_code": query.validated_data.get("service"),
+            "updated_since": query.validated_data.get("updated_since"),
+        }
+        client = api_client_of(request)
+        if client is not None:
+            cases = selectors.case_list_for_agency(agency_id=client.agency_id, **filters)
+        else:
+            cases = selectors.case_list_for_user(user=request.user, **filters)
+        paginator = CasePagination()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        return paginator.get_paginated_response([case_out(case) for case in page])
+
+    @extend_schema(
+        operation_id="cases_create",
+        summary="Register a case received on another channel",
+        description=(
+            "So that the registry is complete: a case received at the agency, by phone, post or e-mail "
+            "or at a one-stop centre. The client is found by personal code or registration number "
+            "(created from the given names when new); the service must be one of your agency's. "
+            "Idempotent with the Idempotency-Key header."
+        ),
+        request=CaseCreateIn,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: OpenApiResponse(
+                CaseDetailOut, description="Created (replayed on a retry with the same key)."
+            ),
+            **_problems(400, 401, 403, 409, 413, 422),
+        },
+        tags=["cases"],
+    )
+    def post(self, request):
+        client = api_client_of(request)
+        if client is None:
+            self.permission_denied(request, message=ApiClientOnly.message)
+        payload = CaseCreateIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+
+        def register():
+            try:
+                service = catalogue_selectors.service_get_published(code=data["service"])
+            except ObjectDoesNotExist:
+                service = None
+            if service is None or service.agency_id != client.agency_id:
+                raise drf_serializers.ValidationError(
+                    {"service": [_("No published service of your agency has this code.")]}
+                )
+            party = services_api.case_client_find_or_create(**data["client"])
+            case = services.case_register_received(
+                service=service,
+                client=party,
+                channel=data["channel"],
+                system_label=client.system_label,
+                external_reference=data["external_reference"],
+                data=data["data"],
+                status=data["status"],
+                note=data["note"],
+            )
+            case = selectors.case_get_for_agency(agency_id=client.agency_id, number=case.number)
+            body = case_detail_out(case, _history(case=case, client_view=False))
+            location = reverse("requests_registry_api:case-detail", kwargs={"number": case.number})
+            return Response(body, status=http.HTTP_201_CREATED, headers={"Location": location})
+
+        return idempotent_call(view=self, request=request, payload=request.data, handler=register)
+
+
+class CaseDetailView(CaseApiView):
+    @extend_schema(
+        operation_id="cases_retrieve",
+        summary="A case with its status history",
+        description="A person sees only the history entries meant for the client.",
+        responses={200: CaseDetailOut, **_problems(401, 404)},
+        tags=["cases"],
+    )
+    def get(self, request, number: str):
+        case = _case_for(request, number)
+        return Response(
+            case_detail_out(case, _history(case=case, client_view=api_client_of(request) is None))
+        )
+
+
+class CaseStatusChangeView(CaseApiView):
+    permission_classes = [ApiClientOnly]
+
+    @extend_schema(
+        operation_id="cases_status_changes_create",
+        summary="Push a status change",
+        description=(
+            "Moves the case to `status` if the status pipeline allows it (else 409 with `current` and "
+            "`requested`) and records who (this API client), when, the channel and the note. "
+            "Requires the Idempotency-Key header (400 without it)."
+        ),
+        request=StatusChangeIn,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: OpenApiResponse(CaseDetailOut, description="Changed; the case with its history."),
+            **_problems(400, 401, 403, 404, 409, 413, 422),
+        },
+        tags=["cases"],
+    )
+    def post(self, request, number: str):
+        client = api_client_of(request)
+        payload = StatusChangeIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+
+        def change():
+            case = _case_for(request, number)
+            case = services.case_change_status(
+                case=case,
+                to=data["status"],
+                actor=None,
+                system_label=client.system_label,
+                channel=data["channel"],
+                note=data["note"],
+                visible_to_client=data["visible_to_client"],
+            )
+            case = selectors.case_get_for_agency(agency_id=client.agency_id, number=case.number)
+            body = case_detail_out(case, _history(case=case, client_view=False))
+            return Response(body, status=http.HTTP_201_CREATED)
+
+        return idempotent_call(view=self, request=request, payload=request.data, handler=change)
