@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from catalogue.demo import load_pilot_catalogue
 from eaccount.demo import load_demo_people
+from requests_registry.demo import load_demo_cases
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_pilot_catalogue()
         people = load_demo_people()
+        load_demo_cases(people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['agencies']} agencies, {counts['services']} services, "

@@ -1,0 +1,89 @@
+"""Demo cases for the demo people (safe to run again: each case is keyed by its external reference)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from catalogue.selectors import ServiceNotFound, service_get_published
+
+from . import services
+from .constants import Basis, CaseStatus, Channel
+from .models import Case
+
+BACK_OFFICE = "VSAA back office (demo)"
+
+
+def _user(people: dict, key: str):
+    person = people.get(key)
+    return getattr(person, "user", None) if person is not None else None
+
+
+@transaction.atomic
+def load_demo_cases(people: dict) -> int:
+    """Create the demo cases that do not exist yet; returns how many were created."""
+    anna = people.get("citizen_parent")
+    anna_user = _user(people, "citizen_parent")
+    staff = _user(people, "vsaa_staff")
+    created = 0
+
+    def exists(ref: str) -> bool:
+        return Case.objects.filter(external_reference=ref).exists()
+
+    try:
+        # Anna's childbirth benefit for her son, filed online, in progress with a question answered
+        ref = "demo:anna-1011"
+        if anna is not None and anna_user is not None and not exists(ref):
+            case = services.case_submit(
+                service=service_get_published(code="1011"),
+                client=anna,
+                actor=anna_user,
+                basis=Basis.SELF,
+                channel=Channel.E_SERVICE,
+                data={
+                    "child_personal_code": "030718-23455",
+                    "child_birth_date": "2018-07-03",
+                    "iban": "LV80BANK0000435195001",
+                },
+                external_reference=ref,
+            )
+            services.case_change_status(case=case, to=CaseStatus.REGISTERED, system_label=BACK_OFFICE)
+            services.case_change_status(
+                case=case, to=CaseStatus.IN_PROGRESS, actor=staff, channel=Channel.AGENCY, note=""
+            )
+            services.case_request_info(
+                case=case, actor=staff, question="Lūdzu, norādiet, vai bērns dzīvo kopā ar Jums."
+            )
+            created += 1
+        # a case received by post for the company of the board member
+        ref = "demo:koks-1040"
+        company = None
+        board_member = people.get("board_member")
+        if board_member is not None:
+            membership = board_member.board_memberships.select_related("organisation").first()
+            company = membership.organisation if membership else None
+        if company is not None and not exists(ref):
+            services.case_register_received(
+                service=service_get_published(code="1040"),
+                client=company,
+                channel=Channel.POST,
+                system_label="UR back office (demo)",
+                external_reference=ref,
+                status=CaseStatus.REGISTERED,
+            )
+            created += 1
+        # a completed case of Anna's, registered at the agency, awaiting her feedback
+        ref = "demo:anna-1036"
+        if anna is not None and not exists(ref):
+            services.case_register_received(
+                service=service_get_published(code="1036"),
+                client=anna,
+                channel=Channel.AGENCY,
+                system_label="PMLP back office (demo)",
+                external_reference=ref,
+                status=CaseStatus.COMPLETED,
+                note="Izziņa izsniegta klātienē.",
+            )
+            created += 1
+    except ServiceNotFound:  # the catalogue was not loaded
+        pass
+    return created
