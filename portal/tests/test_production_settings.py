@@ -89,3 +89,18 @@ def test_production_has_no_default_secret_key():
 def test_development_needs_no_variables_at_all():
     result = manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_redirects_to_https_but_not_the_health_check():
+    # given the portal in production mode behind a load balancer that checks /healthz over plain HTTP
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='example.lv');"
+        "print(c.get('/').status_code, c.get('/healthz').status_code)"
+    )
+    # the database here is a closed port: the health check must answer 503, not redirect or crash
+    env = production_env(DATABASE_URL="postgres://portal@127.0.0.1:1/pspp", REDIS_URL="redis://127.0.0.1:1/1")
+    result = manage("shell", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    home, health = result.stdout.strip().splitlines()[-1].split()
+    assert home == "301"
+    assert health == "503"
