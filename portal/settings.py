@@ -186,7 +186,9 @@ if OIDC_ENABLED:
         _missing_oidc.append("OIDC_OP_JWKS_ENDPOINT")
     if PRODUCTION and _missing_oidc:
         raise ImproperlyConfigured(
-            "Production start-up stopped: OIDC_RP_CLIENT_ID is set, so set also " + ", ".join(_missing_oidc) + "."
+            "Production start-up stopped: OIDC_RP_CLIENT_ID is set, so set also "
+            + ", ".join(_missing_oidc)
+            + "."
         )
 if PRODUCTION and not (DEMO_LOGIN_ENABLED or OIDC_ENABLED):
     raise ImproperlyConfigured(
