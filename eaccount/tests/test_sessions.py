@@ -55,20 +55,6 @@ def test_an_idle_session_is_logged_out(client):
     assert SESSION_KEY not in client.session
 
 
-def test_the_timeout_is_configurable_from_the_environment(monkeypatch):
-    import importlib
-
-    import portal.settings as portal_settings
-
-    monkeypatch.setenv("SESSION_IDLE_TIMEOUT_MINUTES", "5")
-    try:
-        reloaded = importlib.reload(portal_settings)
-        assert reloaded.SESSION_COOKIE_AGE == 300
-    finally:
-        monkeypatch.delenv("SESSION_IDLE_TIMEOUT_MINUTES")
-        importlib.reload(portal_settings)
-
-
 def test_a_new_session_key_is_issued_at_login(client):
     client.get("/account/login/")
     client.session.save()

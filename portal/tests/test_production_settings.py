@@ -104,3 +104,10 @@ def test_production_redirects_to_https_but_not_the_health_check():
     home, health = result.stdout.strip().splitlines()[-1].split()
     assert home == "301"
     assert health == "503"
+
+
+def test_the_idle_timeout_is_configurable_from_the_environment():
+    script = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    assert manage("shell", "-c", script).stdout.strip().splitlines()[-1] == "900"
+    result = manage("shell", "-c", script, SESSION_IDLE_TIMEOUT_MINUTES="5")
+    assert result.stdout.strip().splitlines()[-1] == "300"
