@@ -1,0 +1,75 @@
+"""The request registry in a real browser: Anna applies online for the childbirth benefit (1011),
+sees her case 1011-… with its timeline; axe finds no WCAG 2.1 A/AA violations on the pages."""
+
+import re
+
+from playwright.sync_api import expect
+
+from requests_registry.models import Case
+from tests.browser.conftest import assert_no_axe_violations
+
+
+def test_anna_applies_for_1011_and_sees_her_case(page, login_as):
+    # given Anna logged in with her eID card, on the apply page of service 1011
+    anna = login_as(page, "citizen_parent", means="eid_card")
+    page.goto("/cases/apply/1011/")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.get_by_test_id("apply-for")).to_have_text("Anna Bērziņa")
+    assert_no_axe_violations(page)
+
+    # when she checks an incomplete form, the errors are listed and nothing is stored
+    page.click("button[value='check']")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert not Case.objects.exists()
+
+    # when she fills it in, checks it and submits it
+    page.fill("#id_child_personal_code", "030718-23455")
+    page.fill("#id_child_birth_date", "2018-07-03")
+    page.fill("#id_iban", "LV80BANK0000435195001")
+    with page.expect_navigation():
+        page.click("button[value='check']")
+    expect(page.locator("dl.facts")).to_contain_text("030718-23455")
+    with page.expect_navigation():
+        page.click("button[value='submit']")
+
+    # then she is on her case's page with its number and the timeline
+    expect(page).to_have_url(re.compile(r"/cases/1011-\d{7}/$"))
+    expect(page.locator("h1")).to_contain_text("1011-0000001")
+    expect(page.locator("table.timeline tbody tr")).to_have_count(1)
+    case = Case.objects.get()
+    assert case.number == "1011-0000001" and case.client_person_id == anna.pk
+    assert_no_axe_violations(page)
+
+    # and the case is in "my cases"
+    page.goto("/cases/")
+    expect(page.locator("table.data-table")).to_contain_text("1011-0000001")
+    assert_no_axe_violations(page)
+
+
+def test_answer_form_and_agency_pages_are_accessible(page, login_as, demo_data, browser, live_server):
+    # given Anna's case for which VSAA asked a question
+    from requests_registry.demo import load_demo_cases
+
+    load_demo_cases(demo_data)
+    case = Case.objects.get(service__code="1011")
+
+    # when Anna opens it, she sees the question and the answer form
+    login_as(page, "citizen_parent", means="internet_bank")
+    page.goto(case.get_absolute_url())
+    expect(page.locator("#needs-info-title")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    # and the VSAA staff member sees it among the agency's cases and on its staff page
+    context = browser.new_context(base_url=live_server.url, locale="lv-LV")
+    staff_page = context.new_page()
+    try:
+        login_as(staff_page, "vsaa_staff", means="eid_card")
+        staff_page.goto("/cases/agency/")
+        expect(staff_page.locator("table.data-table")).to_contain_text(case.number)
+        assert_no_axe_violations(staff_page)
+        staff_page.goto(f"/cases/agency/{case.number}/")
+        expect(staff_page.locator("table.timeline tbody tr")).to_have_count(4)
+        assert_no_axe_violations(staff_page)
+    finally:
+        context.close()
