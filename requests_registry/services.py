@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from catalogue.constants import Audience, ServiceState
 from catalogue.eforms import eform_validate
 from catalogue.selectors import service_version_current
 from delegation import selectors as delegation_selectors
+from eaccount.selectors import centre_ids_for_user
 
 from .constants import (
     CASE_SEQUENCE_DIGITS,
@@ -184,7 +186,7 @@ def case_validate_form(*, service, data: Mapping[str, Any], files: Mapping[str, 
     """
     try:
         version = service_version_current(service=service)
-    except Exception:  # the service was never published
+    except ObjectDoesNotExist:  # the service was never published
         raise ServiceNotAvailable() from None
     result = eform_validate(definition=version.eform, data=data or {}, files=files or {})
     return version, result
@@ -220,8 +222,15 @@ def case_submit(
         actual = delegation_selectors.basis_for(user=actor, client=client)
         if actual is None or actual != basis:
             raise NotAllowed(_("You may not file a case for this client."))
-    if basis == Basis.AUTHORISED_FILING and not service.authorised_filing_allowed:
-        raise ServiceNotAvailable(_("This service may not be filed under an authorisation."))
+    if basis == Basis.AUTHORISED_FILING:
+        if not service.authorised_filing_allowed:
+            raise ServiceNotAvailable(_("This service may not be filed under an authorisation."))
+        if centre is None or centre.pk not in centre_ids_for_user(user=actor):
+            raise NotAllowed(_("An authorised e-service is filed by a specialist of the centre."))
+        if not (authorisation_reference or "").strip():
+            raise CaseValidationError(
+                {"authorisation_reference": [_("Enter the written authorisation's reference.")]}
+            )
 
     version = None
     if channel in EFORM_CHANNELS:
@@ -235,7 +244,7 @@ def case_submit(
         cleaned, accepted_files = dict(data or {}), dict(files or {})
         try:
             version = service_version_current(service=service)
-        except Exception:
+        except ObjectDoesNotExist:
             version = None
 
     saved: list[CaseAttachment] = []
@@ -337,7 +346,7 @@ def case_register_received(
     _check_audience(service=service, client=client)
     try:
         version = service_version_current(service=service)
-    except Exception:
+    except ObjectDoesNotExist:
         version = None
     with transaction.atomic():
         now = timezone.now()

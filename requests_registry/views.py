@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalogue.eforms import eform_display, eform_field_label
-from catalogue.selectors import ServiceNotFound, service_get_published
+from catalogue.selectors import ServiceNotFound, service_get_published, service_version_current
 from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
@@ -62,8 +63,8 @@ def apply_view(request, code: str):
     if principal is None or not _audience_ok(service, principal):
         return render(request, "requests_registry/apply_wrong_principal.html", context, status=403)
     try:
-        version, _result = services.case_validate_form(service=service, data={}, files={})
-    except ServiceNotAvailable:
+        version = service_version_current(service=service)
+    except ObjectDoesNotExist:  # never published
         raise Http404 from None
     definition = version.eform
     action = request.POST.get("action", "") if request.method == "POST" else ""

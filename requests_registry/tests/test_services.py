@@ -433,3 +433,70 @@ def test_feedback_on_consultation_once():
     services.feedback_give_for_consultation(consultation=consultation, rating=5)
     with pytest.raises(NotAllowed):
         services.feedback_give_for_consultation(consultation=consultation, rating=5)
+
+
+def test_authorised_filing_by_a_centre_specialist_only():
+    from .factories import StaffRoleFactory
+
+    role = StaffRoleFactory(kind="centre_specialist")
+    specialist, centre = role.user, role.centre
+    client_person = PersonFactory(has_eid=False)
+    service = ServiceFactory(authorised_filing_allowed=True)
+
+    def file(actor, at_centre, reference="PILN-1", svc=service):
+        return services.case_submit(
+            service=svc,
+            client=client_person,
+            actor=actor,
+            basis=Basis.AUTHORISED_FILING,
+            channel=Channel.VPVKAC,
+            data=dict(VALID_DATA),
+            centre=at_centre,
+            authorisation_reference=reference,
+        )
+
+    case = file(specialist, centre)
+    assert case.basis == Basis.AUTHORISED_FILING and case.centre == centre and case.submitted_by == specialist
+    with pytest.raises(NotAllowed):
+        file(UserFactory(), centre)
+    with pytest.raises(CaseValidationError):
+        file(specialist, centre, reference="")
+    with pytest.raises(ServiceNotAvailable):
+        file(specialist, centre, svc=ServiceFactory(authorised_filing_allowed=False))
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="select_for_update needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_racing_status_pushes_are_kept_in_order_or_refused():
+    from django.db import connections
+
+    case = CaseFactory(status=S.SUBMITTED)
+    outcomes, barrier = [], threading.Barrier(6)
+
+    def push(to):
+        try:
+            barrier.wait()
+            services.case_change_status(case=Case.objects.get(pk=case.pk), to=to, system_label="API: race")
+            outcomes.append(("ok", to))
+        except InvalidTransition as error:
+            outcomes.append(("refused", error.requested))
+        finally:
+            connections.close_all()
+
+    targets = [S.REGISTERED, S.REGISTERED, S.REGISTERED, S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS]
+    threads = [threading.Thread(target=push, args=(to,)) for to in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    rows = list(case.status_changes.order_by("seq").values_list("seq", "from_status", "to_status"))
+    # every accepted push is in the history, in order, chained from status to status; the rest were refused
+    accepted = [o for o in outcomes if o[0] == "ok"]
+    assert len(rows) == 1 + len(accepted)
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    for previous, current in zip(rows, rows[1:], strict=False):
+        assert current[1] == previous[2]
+    assert sum(1 for o in accepted if o[1] == S.REGISTERED) == 1
+    assert len(outcomes) == 6
