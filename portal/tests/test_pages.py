@@ -29,3 +29,32 @@ def test_demo_banner_is_shown_only_while_demo_login_is_on(client, settings):
     assert "demo-banner" in client.get("/").content.decode()
     settings.DEMO_LOGIN_ENABLED = False
     assert "demo-banner" not in client.get("/").content.decode()
+
+
+def test_not_found_page_is_in_the_layout_and_the_page_language(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert content.count("<h1") == 1
+    assert "Page not found" in content
+
+
+def test_server_error_page_stands_alone_in_both_languages(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert '<html lang="lv">' in content
+    assert 'lang="en"' in content
+    assert content.count("<h1") == 1
+
+
+def test_csrf_failure_page_explains_in_the_page_language(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/account/login/", {"person": 1}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()

@@ -115,3 +115,25 @@ def test_skip_link_moves_focus_to_main_content(page, demo_data):
     page.keyboard.press("Enter")
     # then the focus is on the main landmark
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_not_found_page_has_no_wcag_violations(page, demo_data):
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert_no_axe_violations(page)
+
+
+def test_keyboard_focus_is_visible(page, demo_data):
+    # given the login page
+    page.goto("/account/login/")
+    # when a keyboard user tabs to the submit button
+    button = page.locator("form[method='post'] button[type='submit']:not(.link-button)")
+    button.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    # then it is drawn with a visible outline
+    outline = button.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth"
+    )
+    assert outline.split()[0] != "none"
+    assert outline.split()[1] != "0px"
