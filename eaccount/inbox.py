@@ -77,6 +77,14 @@ def document_deliver(
     return document
 
 
+def document_get_for(*, owner, pk) -> Document | None:
+    """A document of `owner`'s e-account, or None (missing and someone else's alike)."""
+    try:
+        return Document.objects.filter(**_owner(owner)).get(pk=int(pk))
+    except (Document.DoesNotExist, TypeError, ValueError):
+        return None
+
+
 def inbox_for(*, owner, limit: int = 20) -> dict:
     owner_filter = _owner(owner)
     return {

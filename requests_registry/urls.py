@@ -9,6 +9,8 @@ NUMBER = r"(?P<number>[0-9]{4,6}-[0-9]{7})"
 urlpatterns = [
     path("", views.my_cases_view, name="my-cases"),
     path("apply/<str:code>/", views.apply_view, name="apply"),
+    path("inbox/", views.inbox_view, name="inbox"),
+    path("inbox/documents/<int:pk>/", views.inbox_document_view, name="inbox-document"),
     # agency staff
     path("agency/", views.agency_case_list_view, name="agency-case-list"),
     path("agency/consultations/new/", views.consultation_new_view, name="consultation-new"),

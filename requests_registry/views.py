@@ -16,6 +16,7 @@ from catalogue.selectors import ServiceNotFound, service_get_published, service_
 from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
+from eaccount.inbox import document_get_for, inbox_for
 from eaccount.selectors import agency_ids_for_user, person_get_by_personal_code
 
 from . import drafts, selectors, services
@@ -283,6 +284,31 @@ def case_feedback_view(request, number: str):
             messages.success(request, _("Thank you for your feedback."))
             return redirect(case.get_absolute_url())
     return _case_page(request, case, feedback_form=form, status=400)
+
+
+# --- citizens: the e-account inbox (messages and delivered documents) ---------------------------
+
+
+@citizen_required
+def inbox_view(request):
+    principal = current_principal(request)
+    if principal is None:
+        raise Http404
+    inbox = inbox_for(owner=principal.obj, limit=50)
+    return render(
+        request,
+        "requests_registry/inbox.html",
+        {"principal": principal, "inbox_messages": inbox["messages"], "documents": inbox["documents"]},
+    )
+
+
+@citizen_required
+def inbox_document_view(request, pk: int):
+    principal = current_principal(request)
+    document = document_get_for(owner=principal.obj, pk=pk) if principal else None
+    if document is None:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
 
 
 # --- agency staff --------------------------------------------------------------------------------

@@ -418,3 +418,28 @@ def test_consultation_form(client):
     consultation = Consultation.objects.get()
     assert consultation.client_person == person and consultation.service == service
     assert AuditEvent.objects.filter(action="consultation.register", actor_id=staff.pk).exists()
+
+
+def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
+    from requests_registry import services
+
+    user = UserFactory()
+    case = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
+    services.case_attach_result(
+        case=case, actor=staff_of(case.service.agency), file=pdf_upload(name="lemums.pdf"), complete=True
+    )
+    other = UserFactory()
+    login(client, user)
+
+    page = client.get(reverse("requests_registry:inbox"))
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "lemums.pdf" in html and case.number in html
+    document = page.context["documents"][0]
+    download = client.get(reverse("requests_registry:inbox-document", kwargs={"pk": document.pk}))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    login(client, other)
+    assert (
+        client.get(reverse("requests_registry:inbox-document", kwargs={"pk": document.pk})).status_code == 404
+    )
+    assert client.get(reverse("requests_registry:inbox")).context["documents"] == []

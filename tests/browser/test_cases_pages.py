@@ -59,6 +59,9 @@ def test_answer_form_and_agency_pages_are_accessible(page, login_as, demo_data, 
     page.goto(case.get_absolute_url())
     expect(page.locator("#needs-info-title")).to_be_visible()
     assert_no_axe_violations(page)
+    page.goto("/cases/inbox/")
+    expect(page.locator("table.data-table")).to_contain_text(case.number)
+    assert_no_axe_violations(page)
 
     # and the VSAA staff member sees it among the agency's cases and on its staff page
     context = browser.new_context(base_url=live_server.url, locale="lv-LV")
