@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +23,7 @@ def _safe_next(request, candidate: str | None) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _too_many_failures(request) -> bool:
@@ -47,7 +50,9 @@ def login_view(request):
     """The login page: the demo eID chooser where it is on, else the national identity provider."""
     if not settings.DEMO_LOGIN_ENABLED:
         if settings.OIDC_ENABLED:
-            return redirect("oidc_authentication_init")
+            url = reverse("oidc_authentication_init")
+            next_url = _safe_next(request, request.GET.get("next"))
+            return redirect(f"{url}?{urlencode({'next': next_url})}")
         raise Http404
     required_level = request.GET.get("level", "")
     if request.method == "POST":
