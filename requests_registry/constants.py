@@ -32,8 +32,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 FINAL_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 OPEN_STATUSES = frozenset(CaseStatus.values) - FINAL_STATUSES
 
-# The client may withdraw only before the agency starts the work.
-CLIENT_WITHDRAWABLE = frozenset({S.SUBMITTED, S.REGISTERED, S.NEEDS_INFO})
+# The client may withdraw only before the agency starts the work (before in_progress). The map still
+# lets the agency record a withdrawal from needs_info (e.g. the client said so on the phone).
+CLIENT_WITHDRAWABLE = frozenset({S.SUBMITTED, S.REGISTERED})
 
 del S
 

@@ -652,6 +652,18 @@ def case_attach_result(
     return locked
 
 
+def case_record_staff_look(*, case: Case, actor, request=None, what: str = "case") -> None:
+    """An official looked at a client's case (or one of its files): kept in the audit trail."""
+    audit.record(
+        action="case.view" if what == "case" else "case.file_view",
+        actor=actor,
+        acting_for=case.client,
+        target=case,
+        request=request,
+        data={"number": case.number, "what": what},
+    )
+
+
 # --- notifications -------------------------------------------------------------------------------
 
 

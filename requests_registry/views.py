@@ -371,7 +371,9 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
 
 @staff_required
 def agency_case_detail_view(request, number: str):
-    return _agency_case_page(request, _staff_case(request, number))
+    case = _staff_case(request, number)
+    services.case_record_staff_look(case=case, actor=request.user, request=request)
+    return _agency_case_page(request, case)
 
 
 @staff_required
@@ -381,6 +383,9 @@ def agency_case_file_view(request, number: str, attachment_id: int):
         attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=False)
     except CaseNotFound:
         raise Http404 from None
+    services.case_record_staff_look(
+        case=case, actor=request.user, request=request, what=attachment.original_name
+    )
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 

@@ -257,7 +257,7 @@ def test_history_seq_increases_and_system_label_kept():
     [
         (S.SUBMITTED, True),
         (S.REGISTERED, True),
-        (S.NEEDS_INFO, True),
+        (S.NEEDS_INFO, False),
         (S.IN_PROGRESS, False),
         (S.AWAITING_PAYMENT, False),
         (S.COMPLETED, False),

@@ -347,7 +347,9 @@ def test_staff_take_change_status_request_info_attach_result(client, vsaa_case):
     case.refresh_from_db()
     assert case.status == S.COMPLETED and case.result_document_name == "lemums.pdf"
     actions = set(AuditEvent.objects.filter(actor_id=staff.pk).values_list("action", flat=True))
-    assert {"case.assign", "case.status", "case.request_info", "case.attach_result"} <= actions
+    assert {"case.view", "case.assign", "case.status", "case.request_info", "case.attach_result"} <= actions
+    look = AuditEvent.objects.filter(actor_id=staff.pk, action="case.view").first()
+    assert look.acting_for_id == str(case.client_person_id) and look.object_id == str(case.pk)
 
 
 def test_staff_illegal_transition_is_400_not_500(client, vsaa_case):

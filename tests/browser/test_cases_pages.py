@@ -76,3 +76,18 @@ def test_answer_form_and_agency_pages_are_accessible(page, login_as, demo_data, 
         assert_no_axe_violations(staff_page)
     finally:
         context.close()
+
+
+def test_anna_acts_for_her_son_and_the_header_says_so(page, login_as, demo_data):
+    # given Anna logged in, on the "whom you act for" page
+    login_as(page, "citizen_parent", means="eid_card")
+    page.goto("/delegation/act-for/?next=/cases/apply/1011/")
+    assert_no_axe_violations(page)
+    # when she chooses her son Jānis
+    page.check(f"input[name='principal'][value='person:{demo_data['child'].pk}']")
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    # then every page says she acts for him, and the application is his
+    expect(page).to_have_url(re.compile(r"/cases/apply/1011/$"))
+    expect(page.get_by_test_id("acting-for")).to_have_text("Jānis Bērziņš")
+    expect(page.get_by_test_id("apply-for")).to_have_text("Jānis Bērziņš")
