@@ -94,6 +94,10 @@ def apply_view(request, code: str):
         except (NotAllowed, ServiceNotAvailable) as error:
             messages.error(request, str(error))
             return redirect("requests_registry:apply", code=service.code)
+        except OSError:  # a draft file vanished from storage
+            drafts.draft_discard(session=request.session, code=service.code)
+            messages.error(request, _("Your application was not found any more; please fill it in again."))
+            return redirect("requests_registry:apply", code=service.code)
         drafts.draft_discard(session=request.session, code=service.code)
         messages.success(
             request,

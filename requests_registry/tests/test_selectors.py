@@ -1,0 +1,119 @@
+"""Who may see which case: agencies, staff, users acting for principals; and the client's view of history."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from requests_registry import selectors
+from requests_registry.constants import CaseStatus
+from requests_registry.exceptions import CaseNotFound
+
+from .factories import (
+    AgencyFactory,
+    BoardMembershipFactory,
+    CaseFactory,
+    ParentChildFactory,
+    PersonFactory,
+    ServiceFactory,
+    UserFactory,
+    staff_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "number", ["", "1011", "1011-123", "abc-0000001", "1011-0000001; DROP TABLE", None, 42]
+)
+def test_malformed_numbers_are_not_found(number):
+    with pytest.raises(CaseNotFound):
+        selectors.case_get_for_agency(agency_id=1, number=number)
+    with pytest.raises(CaseNotFound):
+        selectors.case_get_for_user(user=UserFactory(), number=number)
+
+
+def test_agency_sees_only_its_own_services_cases():
+    vsaa, pmlp = AgencyFactory(code="VSAA"), AgencyFactory(code="PMLP")
+    case = CaseFactory(service=ServiceFactory(agency=vsaa))
+    CaseFactory(service=ServiceFactory(agency=pmlp))
+
+    assert selectors.case_get_for_agency(agency_id=vsaa.pk, number=case.number) == case
+    with pytest.raises(CaseNotFound):
+        selectors.case_get_for_agency(agency_id=pmlp.pk, number=case.number)
+    assert list(selectors.case_list_for_agency(agency_id=vsaa.pk)) == [case]
+
+
+def test_agency_list_filters():
+    agency = AgencyFactory()
+    service = ServiceFactory(agency=agency, code="1011")
+    other_service = ServiceFactory(agency=agency, code="1013")
+    old = CaseFactory(service=service, status=CaseStatus.REGISTERED)
+    new = CaseFactory(service=other_service, status=CaseStatus.IN_PROGRESS)
+    type(old).objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+
+    def numbers(**filters):
+        return [c.number for c in selectors.case_list_for_agency(agency_id=agency.pk, **filters)]
+
+    assert numbers(status="in_progress") == [new.number]
+    assert numbers(status="bogus") == []
+    assert numbers(service_code="1011") == [old.number]
+    assert numbers(updated_since=timezone.now() - datetime.timedelta(days=1)) == [new.number]
+    assert numbers(number=new.number) == [new.number]
+
+
+def test_staff_see_their_agencies_cases_only():
+    agency = AgencyFactory()
+    staff = staff_of(agency)
+    case = CaseFactory(service=ServiceFactory(agency=agency))
+    foreign = CaseFactory()
+    assert selectors.case_get_for_staff(user=staff, number=case.number) == case
+    with pytest.raises(CaseNotFound):
+        selectors.case_get_for_staff(user=staff, number=foreign.number)
+    with pytest.raises(CaseNotFound):
+        selectors.case_get_for_staff(user=UserFactory(), number=case.number)
+
+
+def test_user_sees_cases_of_every_principal_or_of_one():
+    user = UserFactory()
+    child = ParentChildFactory(parent=user.person).child
+    company = BoardMembershipFactory(person=user.person).organisation
+    own = CaseFactory(client_person=user.person)
+    childs = CaseFactory(client_person=child)
+    companys = CaseFactory(
+        client_person=None, client_organisation=company, service=ServiceFactory(audience="organisation")
+    )
+    CaseFactory(client_person=PersonFactory())
+
+    assert set(selectors.case_list_for_user(user=user)) == {own, childs, companys}
+    from delegation.selectors import principals_for
+
+    child_principal = principals_for(user=user)[1]
+    assert list(selectors.case_list_for_user(user=user, principal=child_principal)) == [childs]
+    assert selectors.case_get_for_user(user=user, number=companys.number) == companys
+
+
+def test_adult_child_and_former_board_member_lose_access():
+    user = UserFactory()
+    adult = ParentChildFactory(parent=user.person, child=PersonFactory(born=datetime.date(1990, 5, 5))).child
+    membership = BoardMembershipFactory(
+        person=user.person, valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    adult_case = CaseFactory(client_person=adult)
+    company_case = CaseFactory(
+        client_person=None,
+        client_organisation=membership.organisation,
+        service=ServiceFactory(audience="organisation"),
+    )
+    for case in (adult_case, company_case):
+        with pytest.raises(CaseNotFound):
+            selectors.case_get_for_user(user=user, number=case.number)
+
+
+def test_client_history_hides_internal_rows():
+    case = CaseFactory(status=CaseStatus.REGISTERED)
+    case.status_changes.create(
+        seq=3, from_status="registered", to_status="in_progress", visible_to_client=False
+    )
+    assert [c.seq for c in selectors.case_history(case=case, client_view=True)] == [1, 2]
+    assert [c.seq for c in selectors.case_history(case=case, client_view=False)] == [1, 2, 3]
