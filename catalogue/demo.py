@@ -1,6 +1,9 @@
-"""Loads the project's own catalogue fixture (agencies, centres, channels, life events, services).
+"""Loads the project's own catalogue fixture (agencies, centres, channels, life events, categories,
+services with their e-forms).
 
-Idempotent: every row is matched by its code and updated in place.
+Idempotent: every row is matched by its code (or slug) and updated in place. The first load
+publishes version 1 of every service; a later load writes a new version only when the fixture
+changed the service.
 """
 
 import json
@@ -11,14 +14,29 @@ from django.db import transaction
 
 from .constants import PaymentMode, ServiceState
 from .eforms import eform_definition_validate
-from .models import Agency, Channel, LifeEvent, Service, ServiceCentre, ServiceChannel
-from .services import service_version_create
+from .models import Agency, Category, Channel, LifeEvent, Service, ServiceCentre, ServiceChannel
+from .services import service_search_refresh, service_version_create
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pilot_catalogue.json"
 
 
 def _bilingual(row: dict) -> dict:
     return {"name_lv": row["name_lv"], "name_en": row.get("name_en", "")}
+
+
+def _load_categories(rows: list[dict]) -> dict[str, Category]:
+    categories = {}
+    for row in rows:
+        top, _ = Category.objects.update_or_create(
+            slug=row["slug"], defaults={**_bilingual(row), "parent": None}
+        )
+        categories[top.slug] = top
+        for child_row in row.get("children", []):
+            child, _ = Category.objects.update_or_create(
+                slug=child_row["slug"], defaults={**_bilingual(child_row), "parent": top}
+            )
+            categories[child.slug] = child
+    return categories
 
 
 @transaction.atomic
@@ -48,9 +66,12 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
                 "reminder_days_before": row.get("reminder_days_before", []),
             },
         )
+    categories = _load_categories(data.get("categories", []))
     centres = list(ServiceCentre.objects.all())
+    service_ids = []
     for row in data["services"]:
         fee = row.get("fee_eur")
+        facets = row.get("facets", {})
         service, _ = Service.objects.update_or_create(
             code=row["code"],
             defaults={
@@ -59,6 +80,7 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
                 "description_lv": row.get("description_lv", ""),
                 "description_en": row.get("description_en", ""),
                 "agency": agencies[row["agency"]],
+                "category": categories.get(row.get("category", "")),
                 "audience": row["audience"],
                 "fee_eur": Decimal(fee) if fee else None,
                 "payment_mode": row.get("payment_mode", PaymentMode.NONE),
@@ -66,8 +88,18 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
                 "authorised_filing_allowed": row.get("authorised_filing", False),
                 "municipality_specific": row.get("municipality_specific", False),
                 "internal": row.get("internal", False),
+                "legal_basis": row.get("legal_basis", []),
+                "facet_multichannel": facets.get("multichannel", len(row["channels"]) > 1),
+                "facet_multichannel_note": facets.get("multichannel_note", ""),
+                "facet_territorial": facets.get("territorial", True),
+                "facet_territorial_note": facets.get("territorial_note", ""),
+                "facet_all_groups": facets.get("all_groups", True),
+                "facet_all_groups_note": facets.get("all_groups_note", ""),
+                "facet_cross_border": facets.get("cross_border", False),
+                "facet_cross_border_note": facets.get("cross_border_note", ""),
                 "eform": eform_definition_validate(row.get("eform", [])),
                 "state": ServiceState.PUBLISHED,
+                "pending": None,
             },
         )
         service.life_events.set([life_events[code] for code in row.get("life_events", [])])
@@ -75,11 +107,14 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
             service_channel, _ = ServiceChannel.objects.get_or_create(service=service, channel=channels[code])
             if code == "vpvkac":
                 service_channel.centres.set(centres)
+        service_ids.append(service.pk)
         # the first load publishes version 1; a later load adds a version only if the fixture changed
         service_version_create(service=service)
+    service_search_refresh(service_ids=service_ids)
     return {
         "agencies": len(agencies),
         "channels": len(channels),
         "life_events": len(life_events),
+        "categories": len(categories),
         "services": len(data["services"]),
     }

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -87,6 +88,10 @@ class Category(BilingualName):
         verbose_name_plural = _("categories")
         ordering = ["name_lv"]
 
+    @property
+    def is_top(self) -> bool:
+        return self.parent_id is None
+
 
 class LifeEvent(BilingualName):
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -152,6 +157,14 @@ class Service(models.Model):
     legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
     eform = models.JSONField(_("e-form definition"), default=list, blank=True)
     version = models.PositiveIntegerField(_("published version"), default=0)
+    # Changes saved by an editor but not yet published (a full snapshot, see services.service_snapshot);
+    # the public keeps seeing the published fields until service_publish applies it.
+    pending = models.JSONField(_("unpublished changes"), null=True, blank=True, editable=False)
+    # Search: `search_text` is the service's words folded to ASCII lower case (kept by the service
+    # functions; the SQLite match and a trigram index on PostgreSQL use it); `search_vector` is the
+    # PostgreSQL full-text vector (config `pspp_lv`: unaccent + simple), NULL on SQLite.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +173,7 @@ class Service(models.Model):
         verbose_name_plural = _("services")
         ordering = ["code"]
         permissions = [("edit_service", _("Can edit this service"))]
+        indexes = [models.Index(fields=["state", "internal", "audience"], name="service_visible_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "catalogue"
 
-urlpatterns: list = []
+CODE = r"(?P<code>[0-9]{4,6})"
+
+urlpatterns = [
+    path("", views.catalogue_index, name="index"),
+    path("category/<slug:slug>/", views.category_detail, name="category"),
+    path("life-event/<slug:code>/", views.life_event_detail, name="life-event"),
+    re_path(rf"^{CODE}/$", views.service_detail, name="service-detail"),
+    path("manage/", views.manage_list, name="manage-list"),
+    path("manage/new/", views.manage_create, name="manage-create"),
+    re_path(rf"^manage/{CODE}/edit/$", views.manage_edit, name="manage-edit"),
+    re_path(rf"^manage/{CODE}/preview/$", views.manage_preview, name="manage-preview"),
+    re_path(rf"^manage/{CODE}/publish/$", views.manage_publish, name="manage-publish"),
+    re_path(rf"^manage/{CODE}/withdraw/$", views.manage_withdraw, name="manage-withdraw"),
+    re_path(rf"^manage/{CODE}/discard/$", views.manage_discard, name="manage-discard"),
+    re_path(rf"^manage/{CODE}/history/$", views.manage_history, name="manage-history"),
+]

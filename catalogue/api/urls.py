@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("services/", views.ServiceListApi.as_view(), name="catalogue-api-services"),
+    re_path(
+        r"^services/(?P<code>[^/]{1,40})/$", views.ServiceDetailApi.as_view(), name="catalogue-api-service"
+    ),
+    re_path(
+        r"^services/(?P<code>[^/]{1,40})/publish/$",
+        views.ServicePublishApi.as_view(),
+        name="catalogue-api-publish",
+    ),
+]

@@ -1,0 +1,278 @@
+"""Pages of the catalogue: public browse, search and service pages; the agency editing pages.
+
+Thin: the rules are in selectors (who sees what), services (writes) and permissions (who edits).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .constants import ServiceState
+from .forms import SearchForm, ServiceForm
+from .models import Category, LifeEvent
+from .permissions import (
+    agencies_editable,
+    service_may_edit,
+    user_is_catalogue_admin,
+    user_may_manage_catalogue,
+)
+from .viewer import viewer_from_request
+
+PAGE_SIZE = 20
+
+
+def _page(request, qs):
+    paginator = Paginator(qs, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query_string_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- public pages -------------------------------------------------------------------------------
+
+
+def catalogue_index(request):
+    """The catalogue: search, categories, life events; results when something is asked for."""
+    form = SearchForm(request.GET or None)
+    q = ""
+    if form.is_bound and form.is_valid():
+        q = form.cleaned_data["q"]
+    elif form.is_bound:
+        q = (request.GET.get("q") or "")[:10_000]
+    filters = {key: request.GET.get(key) or None for key in ("agency", "life_event", "channel", "audience")}
+    searching = bool(q) or any(filters.values())
+    context = {
+        "form": form,
+        "q": q,
+        "searching": searching,
+        "categories": selectors.category_tree(),
+        "life_events": selectors.life_event_list(),
+        "query_string": _query_string_without_page(request),
+    }
+    if searching:
+        context["page_obj"] = _page(
+            request, selectors.service_search(viewer=viewer_from_request(request), q=q, **filters)
+        )
+    return render(request, "catalogue/index.html", context)
+
+
+def category_detail(request, slug: str):
+    try:
+        category = selectors.category_get(slug=slug)
+    except Category.DoesNotExist:
+        raise Http404 from None
+    qs = selectors.service_search(viewer=viewer_from_request(request), category=category.slug)
+    return render(
+        request,
+        "catalogue/category.html",
+        {
+            "category": category,
+            "children": list(category.children.all()) if category.is_top else [],
+            "page_obj": _page(request, qs),
+            "query_string": _query_string_without_page(request),
+        },
+    )
+
+
+def life_event_detail(request, code: str):
+    try:
+        event = selectors.life_event_get(code=code)
+    except LifeEvent.DoesNotExist:
+        raise Http404 from None
+    qs = selectors.service_search(viewer=viewer_from_request(request), life_event=event.code)
+    return render(
+        request,
+        "catalogue/life_event.html",
+        {"event": event, "page_obj": _page(request, qs), "query_string": _query_string_without_page(request)},
+    )
+
+
+def service_detail(request, code: str):
+    try:
+        service = selectors.service_get_visible(code=code, viewer=viewer_from_request(request))
+    except selectors.ServiceNotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "catalogue/service_detail.html",
+        {
+            "service": service,
+            "channels": selectors.service_page_channels(service=service),
+            "life_events": list(service.life_events.all()),
+            "may_edit": service_may_edit(request.user, service),
+        },
+    )
+
+
+# --- agency editing pages -----------------------------------------------------------------------
+
+
+def _require_manager(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user_may_manage_catalogue(request.user):
+        raise PermissionDenied(_("Only agency administrators edit the catalogue."))
+    return None
+
+
+def _editable_service(request, code: str):
+    """The service to edit, or 404 (missing) / 403 (someone else's)."""
+    try:
+        service = selectors.service_get_any(code=code)
+    except selectors.ServiceNotFound:
+        raise Http404 from None
+    if not service_may_edit(request.user, service):
+        raise PermissionDenied(_("You may edit your own agency's services only."))
+    return service
+
+
+def manage_list(request):
+    if (response := _require_manager(request)) is not None:
+        return response
+    if user_is_catalogue_admin(request.user):
+        qs = selectors.service_list_editable(agency_ids=None)
+    else:
+        qs = selectors.service_list_editable(
+            agency_ids=agencies_editable(request.user).values_list("pk", flat=True)
+        )
+    return render(
+        request,
+        "catalogue/manage_list.html",
+        {"page_obj": _page(request, qs), "query_string": _query_string_without_page(request)},
+    )
+
+
+def manage_create(request):
+    if (response := _require_manager(request)) is not None:
+        return response
+    agencies = agencies_editable(request.user).order_by("code")
+    form = ServiceForm(
+        request.POST or None,
+        agencies=agencies,
+        creating=True,
+        initial={
+            "audience": "person",
+            "payment_mode": "none",
+            "processing_days": 10,
+            "delegable": True,
+            "facet_multichannel": True,
+            "facet_territorial": True,
+            "facet_all_groups": True,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(user=request.user, data=form.to_data(), request=request)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The draft service was created. Preview it, then publish it."))
+            return redirect("catalogue:manage-preview", code=service.code)
+    return render(
+        request,
+        "catalogue/manage_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def manage_edit(request, code: str):
+    service = _editable_service(request, code)
+    agencies = agencies_editable(request.user).order_by("code")
+    form = ServiceForm(
+        request.POST or None,
+        agencies=agencies,
+        creating=False,
+        initial=ServiceForm.initial_from_snapshot(services.service_working_snapshot(service=service)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(service=service, user=request.user, data=form.to_data(), request=request)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if service.state == ServiceState.DRAFT:
+                messages.success(request, _("The draft was saved."))
+            else:
+                messages.success(
+                    request, _("The changes were saved. They are public only once you publish them.")
+                )
+            return redirect("catalogue:manage-preview", code=service.code)
+    return render(
+        request,
+        "catalogue/manage_form.html",
+        {"form": form, "creating": False, "service": service},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def manage_preview(request, code: str):
+    service = _editable_service(request, code)
+    snapshot = services.service_working_snapshot(service=service)
+    preview = selectors.service_preview(service=service, snapshot=snapshot)
+    return render(request, "catalogue/manage_preview.html", {"service": service, **preview})
+
+
+@login_required
+@require_POST
+def manage_publish(request, code: str):
+    service = _editable_service(request, code)
+    try:
+        version = services.service_publish(service=service, user=request.user, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("catalogue:manage-preview", code=service.code)
+    if version is None:
+        messages.success(request, _("The service is published; its content did not change."))
+    else:
+        messages.success(request, _("Version %(number)s is published.") % {"number": version.number})
+    return redirect("catalogue:manage-history", code=service.code)
+
+
+@login_required
+@require_POST
+def manage_withdraw(request, code: str):
+    service = _editable_service(request, code)
+    try:
+        services.service_withdraw(service=service, user=request.user, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The service was withdrawn: the public no longer sees it."))
+    return redirect("catalogue:manage-preview", code=service.code)
+
+
+@login_required
+@require_POST
+def manage_discard(request, code: str):
+    service = _editable_service(request, code)
+    services.service_discard_pending(service=service, user=request.user, request=request)
+    messages.success(request, _("The unpublished changes were discarded."))
+    return redirect("catalogue:manage-preview", code=service.code)
+
+
+@login_required
+def manage_history(request, code: str):
+    service = _editable_service(request, code)
+    return render(
+        request,
+        "catalogue/manage_history.html",
+        {"service": service, "versions": selectors.service_versions_display(service=service)},
+    )
