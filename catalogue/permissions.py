@@ -47,8 +47,16 @@ def agencies_editable(user) -> QuerySet[Agency]:
 
 
 def user_may_manage_catalogue(user) -> bool:
-    """Whether the user may open the editing pages at all (admin of some agency, or platform admin)."""
-    return user_is_catalogue_admin(user) or agencies_editable(user).exists()
+    """Whether the user may open the editing pages at all (admin of some agency, or platform admin).
+
+    One query at most (it runs in the main navigation of every page).
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if user.is_superuser:
+        return True
+    roles = _active_roles(user)
+    return roles is not None and roles.filter(kind__in=(AGENCY_ADMIN, PLATFORM_ADMIN)).exists()
 
 
 def service_may_edit(user, service: Service) -> bool:
