@@ -43,10 +43,27 @@ class Principal:
 def principals_for(*, user) -> list[Principal]:
     """Self first, then minor children, then organisations the user's person is on the board of today.
 
-    Three queries at most, whatever the number of principals.
+    Three queries at most, whatever the number of principals; the answer is kept on the user object
+    for the rest of its life (one request), keyed by the day.
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "person_id", None):
         return []
+    today = timezone.localdate()
+    cached = getattr(user, "_delegation_principals", None)
+    if cached is not None and cached[0] == (today, user.person_id):
+        return list(cached[1])
+    principals = _principals_load(user=user, today=today)
+    user._delegation_principals = ((today, user.person_id), tuple(principals))
+    return principals
+
+
+def principals_forget(*, user) -> None:
+    """Drop the kept answer of principals_for (after a change of register data in the same request)."""
+    if hasattr(user, "_delegation_principals"):
+        del user._delegation_principals
+
+
+def _principals_load(*, user, today) -> list[Principal]:
     person = user.person
     principals = [Principal(PrincipalKind.PERSON, person.pk, person.full_name, Basis.SELF, person)]
     for link in person.children_links.select_related("child").order_by("child__birth_date", "child_id"):
@@ -55,7 +72,6 @@ def principals_for(*, user) -> list[Principal]:
             principals.append(
                 Principal(PrincipalKind.PERSON, child.pk, child.full_name, Basis.LEGAL_REPRESENTATION, child)
             )
-    today = timezone.localdate()
     memberships = (
         person.board_memberships.select_related("organisation")
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
