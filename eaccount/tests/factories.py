@@ -11,6 +11,7 @@ import itertools
 from datetime import date, timedelta
 
 import factory
+from django.contrib.auth.hashers import make_password
 from stdnum.lv import pvn
 
 from eaccount.constants import StaffRoleKind
@@ -111,7 +112,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.LazyAttribute(lambda o: o.person.first_name)
     last_name = factory.LazyAttribute(lambda o: o.person.last_name)
     email = factory.LazyAttribute(lambda o: o.person.email)
-    password = factory.PostGenerationMethodCall("set_unusable_password")
+    password = factory.LazyFunction(lambda: make_password(None))  # unusable: identity comes from eID
 
 
 class ParentChildFactory(factory.django.DjangoModelFactory):
