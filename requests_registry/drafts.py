@@ -7,6 +7,7 @@ Invalid forms never get here, so a form that fails validation stores nothing at 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import uuid
 
@@ -73,3 +74,22 @@ class draft_files:  # noqa: N801 - used as a context manager: `with draft_files(
         for handle in self.opened:
             handle.close()
         return False
+
+
+def drafts_purge_stale(*, older_than_hours: int = 24) -> int:
+    """Delete draft files of applications never submitted (checked, then abandoned). Safe to repeat."""
+    from django.utils import timezone
+
+    limit = timezone.now() - datetime.timedelta(hours=older_than_hours)
+    try:
+        _dirs, names = default_storage.listdir("drafts")
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    removed = 0
+    for name in names:
+        path = f"drafts/{name}"
+        with contextlib.suppress(OSError, NotImplementedError):
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                removed += 1
+    return removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
@@ -132,7 +134,7 @@ def apply_view(request, code: str):
                     for f in definition
                     if f["name"] in draft["files"]
                 ],
-                "planned": timezone.localdate() + timezone.timedelta(days=service.processing_days),
+                "planned": timezone.localdate() + datetime.timedelta(days=service.processing_days),
             },
         )
 

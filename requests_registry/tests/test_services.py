@@ -1,5 +1,6 @@
 """The registry's services: submission, the status pipeline, history, answers, results, feedback."""
 
+import datetime
 import threading
 from unittest import mock
 
@@ -66,7 +67,7 @@ def test_submit_numbers_history_audit_and_planned_date():
     assert first.status == S.SUBMITTED
     assert first.client_person == user.person and first.submitted_by == user
     assert first.service_version.number == 1
-    assert first.planned_completion == timezone.localdate() + timezone.timedelta(days=10)
+    assert first.planned_completion == timezone.localdate() + datetime.timedelta(days=10)
     assert first.data["child_personal_code"] == "030718-23455"
     history = list(first.status_changes.all())
     assert [(h.seq, h.from_status, h.to_status, h.actor_id, h.channel) for h in history] == [

@@ -49,3 +49,20 @@ def test_notification_through_a_real_worker(celery_worker_thread):
     # then exactly one message and one e-mail exist, whichever of the two runs (on commit + this one) came first
     assert Message.objects.filter(source_key=f"case-status:{change.pk}").count() == 1
     assert len([m for m in mail.outbox if case.number in m.subject]) == 1
+
+
+def test_stale_draft_files_are_purged(settings):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old = default_storage.save("drafts/old.pdf", ContentFile(b"%PDF"))
+    fresh = default_storage.save("drafts/fresh.pdf", ContentFile(b"%PDF"))
+    two_days_ago = time.time() - 48 * 3600
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+
+    assert tasks.drafts_purge_stale.delay().get() == 1
+    assert not default_storage.exists(old) and default_storage.exists(fresh)
+    assert tasks.drafts_purge_stale.delay().get() == 0
