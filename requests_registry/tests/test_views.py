@@ -456,3 +456,23 @@ def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
         client.get(reverse("requests_registry:inbox-document", kwargs={"pk": document.pk})).status_code == 404
     )
     assert client.get(reverse("requests_registry:inbox")).context["documents"] == []
+
+
+def test_board_member_applies_for_the_company(client):
+    membership = BoardMembershipFactory()
+    user = UserFactory(person=membership.person)
+    service = ServiceFactory(audience="organisation")
+    login(client, user)
+    # as themselves: the company service explains whom to act for
+    assert client.get(apply_url(service)).status_code == 403
+    client.post(reverse("delegation:act-for"), {"principal": f"organisation:{membership.organisation.pk}"})
+    # acting for the company: the person service is refused, the company service is filed for the company
+    assert client.get(apply_url(ServiceFactory())).status_code == 403
+    client.post(apply_url(service), {**VALID_DATA, "action": "check"})
+    response = client.post(apply_url(service), {"action": "submit"})
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.client_organisation == membership.organisation and case.client_person is None
+    assert case.basis == "legal_representation" and case.submitted_by == user
+    my_cases = client.get(reverse("requests_registry:my-cases"))
+    assert [c.number for c in my_cases.context["page"].object_list] == [case.number]
