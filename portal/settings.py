@@ -236,7 +236,24 @@ STORAGES = {
     },
 }
 
-MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# Mail: the console in development, SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS) in production.
+_mail_backend = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_mail_options = {}
+if _mail_backend.endswith(".smtp.EmailBackend"):
+    _mail_options = {
+        "host": env("EMAIL_HOST", "localhost"),
+        "port": int(env("EMAIL_PORT", "25")),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }
+    if env("EMAIL_HOST_USER"):
+        _mail_options |= {"username": env("EMAIL_HOST_USER"), "password": env("EMAIL_HOST_PASSWORD", "")}
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portals@example.lv")
 
 REST_FRAMEWORK = {
