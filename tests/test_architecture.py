@@ -36,6 +36,9 @@ def test_every_task_of_ours_acknowledges_late_and_has_a_time_limit():
     for name, task in ours.items():
         assert task.acks_late, f"{name} must acknowledge late (safe to re-run after a worker dies)"
         assert task.time_limit or app.conf.task_time_limit, f"{name} needs a time limit"
+    # every periodic task beat would send exists
+    for entry, schedule in app.conf.beat_schedule.items():
+        assert schedule["task"] in app.tasks, f"beat entry {entry!r} names an unknown task {schedule['task']}"
 
 
 def _plain_urls(resolver=None, prefix=""):
