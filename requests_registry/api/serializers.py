@@ -94,16 +94,70 @@ def case_out(case) -> dict:
     }
 
 
-def status_change_out(change) -> dict:
+HISTORY_VALUES = (
+    "seq",
+    "from_status",
+    "to_status",
+    "at",
+    "system_label",
+    "channel",
+    "note",
+    "visible_to_client",
+    "actor__username",
+    "actor__person__first_name",
+    "actor__person__last_name",
+)
+
+
+def status_change_out(row: dict) -> dict:
+    """One history row, from `.values(*HISTORY_VALUES)`."""
+    if row["system_label"]:
+        by = row["system_label"]
+    elif row["actor__person__first_name"] is not None:
+        by = f"{row['actor__person__first_name']} {row['actor__person__last_name']}"
+    else:
+        by = row["actor__username"] or ""
     return {
-        "seq": change.seq,
-        "from_status": change.from_status,
-        "to_status": change.to_status,
-        "at": _dt(change.at),
-        "by": change.by_label,
-        "channel": change.channel,
-        "note": change.note,
-        "visible_to_client": change.visible_to_client,
+        "seq": row["seq"],
+        "from_status": row["from_status"],
+        "to_status": row["to_status"],
+        "at": _dt(row["at"]),
+        "by": by,
+        "channel": row["channel"],
+        "note": row["note"],
+        "visible_to_client": row["visible_to_client"],
+    }
+
+
+def case_detail_from_rows(first: dict, rows: list[dict]) -> dict:
+    """The same answer as case_detail_out, from services_api.case_detail_rows_for_agency."""
+    if first["case__client_person_id"] is not None:
+        client = {
+            "type": "person",
+            "identifier": first["case__client_person__personal_code"],
+            "name": f"{first['case__client_person__first_name']} {first['case__client_person__last_name']}",
+        }
+    else:
+        client = {
+            "type": "organisation",
+            "identifier": first["case__client_organisation__registration_number"],
+            "name": first["case__client_organisation__name"],
+        }
+    planned = first["case__planned_completion"]
+    return {
+        "number": first["case__number"],
+        "service": first["case__service__code"],
+        "status": first["case__status"],
+        "channel": first["case__channel"],
+        "basis": first["case__basis"],
+        "client": client,
+        "external_reference": first["case__external_reference"],
+        "planned_completion": planned.isoformat() if planned else None,
+        "created_at": _dt(first["case__created_at"]),
+        "updated_at": _dt(first["case__updated_at"]),
+        "completed_at": _dt(first["case__completed_at"]),
+        "data": first["case__data"],
+        "history": [status_change_out(row) for row in rows],
     }
 
 
