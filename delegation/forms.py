@@ -17,3 +17,27 @@ def _choice_label(principal) -> str:
     if principal.is_self:
         return f"{principal.label} ({Basis.SELF.label})"
     return f"{principal.label} ({Basis(principal.basis).label})"
+
+
+class DelegationGrantForm(forms.Form):
+    personal_code = forms.CharField(
+        label=_("Personal code of the person you trust"),
+        max_length=20,
+        help_text=_("For example 010190-12345."),
+        widget=forms.TextInput(attrs={"aria-describedby": "id_personal_code_help", "spellcheck": "false"}),
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Services (leave all unticked for every service that may be delegated)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        help_text=_("Leave empty for a delegation until you revoke it."),
+        widget=forms.DateInput(attrs={"type": "date", "aria-describedby": "id_valid_until_help"}),
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = [(s.code, f"{s.code} {s.title}") for s in services]

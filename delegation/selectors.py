@@ -1,8 +1,8 @@
 """Whom a user may act for, and on what basis: "may this actor act for this principal now?".
 
-Sources (register data in the e-account): oneself; one's minor children (legal representation);
-organisations where one is a board member today (legal representation). Delegations between
-people (a principal lets an agent act for listed services for a period) are not modelled yet.
+Sources: oneself; one's minor children and the organisations where one is a board member today
+(legal representation, from register data in the e-account); and delegations in force today (a
+principal lets an agent act for every delegable service or listed ones, for a period).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .constants import Basis, PrincipalKind
+from .models import Delegation
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,18 @@ class Principal:
     label: str
     basis: str  # Basis
     obj: Any = field(default=None, compare=False, repr=False, hash=False)
+    # for a delegation: the codes of the services it covers; None = every delegable service
+    service_codes: frozenset[str] | None = field(default=None, compare=False, repr=False, hash=False)
+
+    def covers(self, service) -> bool:
+        """May the user act for this principal on `service`? (Representation covers every service.)"""
+        if self.basis != Basis.DELEGATION:
+            return True
+        if service is None:
+            return False
+        if not getattr(service, "delegable", True):
+            return False
+        return self.service_codes is None or service.code in self.service_codes
 
     @property
     def key(self) -> str:
@@ -89,6 +102,30 @@ def _principals_load(*, user, today) -> list[Principal]:
                 organisation,
             )
         )
+    seen = {(p.kind, p.id) for p in principals}
+    delegations = (
+        Delegation.objects.active(on=today)
+        .filter(agent=person)
+        .select_related("principal_person", "principal_organisation")
+        .prefetch_related("services")
+        .order_by("created_at", "id")
+    )
+    delegated: dict[tuple[str, int], Principal] = {}
+    for delegation in delegations:
+        codes = frozenset(service.code for service in delegation.services.all()) or None
+        if delegation.principal_person_id:
+            kind, obj = PrincipalKind.PERSON, delegation.principal_person
+            label = obj.full_name
+        else:
+            kind, obj = PrincipalKind.ORGANISATION, delegation.principal_organisation
+            label = obj.name
+        if (kind, obj.pk) in seen:  # representation already covers every service
+            continue
+        earlier = delegated.get((kind, obj.pk))
+        if earlier is not None:  # two delegations of one principal: the union of their services
+            codes = None if earlier.service_codes is None or codes is None else earlier.service_codes | codes
+        delegated[(kind, obj.pk)] = Principal(kind, obj.pk, label, Basis.DELEGATION, obj, codes)
+    principals.extend(delegated.values())
     return principals
 
 
@@ -111,15 +148,32 @@ def _kind_of(client) -> str:
     return PrincipalKind.ORGANISATION if client._meta.model_name == "organisation" else PrincipalKind.PERSON
 
 
-def basis_for(*, user, client) -> str | None:
-    """On what basis `user` may act for `client` (a Person or an Organisation) now; None if not at all."""
+def basis_for(*, user, client, service=None) -> str | None:
+    """On what basis `user` may act for `client` (a Person or an Organisation) now — on `service`,
+    when given (a delegation may list services; without a service a delegation counts as a basis
+    to see the principal's cases of those services); None if not at all."""
     if client is None:
         return None
     kind = _kind_of(client)
     for principal in principals_for(user=user):
         if principal.kind == kind and principal.id == client.pk:
+            if service is not None and not principal.covers(service):
+                return None
             return principal.basis
     return None
+
+
+def delegations_given(*, principal) -> list[Delegation]:
+    """The delegations a principal (a Person or an Organisation) has given, newest first."""
+    field_name = (
+        "principal_organisation" if _kind_of(principal) == PrincipalKind.ORGANISATION else "principal_person"
+    )
+    return list(
+        Delegation.objects.filter(**{field_name: principal})
+        .select_related("agent")
+        .prefetch_related("services")
+        .order_by("-created_at", "-id")
+    )
 
 
 def principal_ids_for(*, user) -> tuple[set[int], set[int]]:

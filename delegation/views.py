@@ -1,14 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 import audit.services as audit
+from catalogue.constants import ServiceState
+from eaccount.assurance import assurance_required
+from eaccount.constants import AssuranceLevel
+from eaccount.selectors import person_get_by_personal_code
 
-from . import selectors
+from . import selectors, services
+from .constants import Basis
 from .context import acting_for_set, current_principal
-from .forms import ActForForm
+from .forms import ActForForm, DelegationGrantForm
 
 
 def _safe_next(request, candidate: str) -> str:
@@ -44,3 +53,76 @@ def act_for_view(request):
             initial={"principal": current.key if current else "", "next": request.GET.get("next", "")},
         )
     return render(request, "delegation/act_for.html", {"form": form, "principals": principals})
+
+
+def _delegable_services():
+    from catalogue.models import Service  # a read for the form's choices
+
+    return list(
+        Service.objects.filter(state=ServiceState.PUBLISHED, delegable=True, internal=False)
+        .order_by("code")
+        .only("code", "title_lv", "title_en")
+    )
+
+
+@assurance_required(AssuranceLevel.SUBSTANTIAL)
+def delegations_view(request):
+    """Delegations the current principal gave (with a form to give one) and those the user received."""
+    principal = current_principal(request)
+    can_delegate = principal is not None and principal.basis in (Basis.SELF, Basis.LEGAL_REPRESENTATION)
+    service_choices = _delegable_services()
+    form = DelegationGrantForm(request.POST or None, services=service_choices)
+    if request.method == "POST" and can_delegate and form.is_valid():
+        data = form.cleaned_data
+        chosen = [s for s in service_choices if s.code in set(data["services"])]
+        try:
+            services.delegation_grant(
+                principal=principal.obj,
+                agent=person_get_by_personal_code(personal_code=data["personal_code"]),
+                granted_by=request.user,
+                services=chosen,
+                valid_until=data["valid_until"],
+                request=request,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    target = {"agent": "personal_code"}.get(name, name)
+                    for message in errors:
+                        form.add_error(target if target in form.fields else None, message)
+            else:
+                for message in error.messages:
+                    form.add_error(None, message)
+        else:
+            messages.success(request, _("The delegation has been given."))
+            return redirect("delegation:delegations")
+    given = selectors.delegations_given(principal=principal.obj) if can_delegate else []
+    received = [p for p in selectors.principals_for(user=request.user) if p.basis == Basis.DELEGATION]
+    return render(
+        request,
+        "delegation/delegations.html",
+        {
+            "principal": principal,
+            "can_delegate": can_delegate,
+            "form": form,
+            "given": given,
+            "received": received,
+            "today": timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@assurance_required(AssuranceLevel.SUBSTANTIAL)
+def delegation_revoke_view(request, pk: int):
+    principal = current_principal(request)
+    delegation = next((d for d in selectors.delegations_given(principal=principal.obj) if d.pk == pk), None)
+    if delegation is None:
+        raise Http404
+    try:
+        services.delegation_revoke(delegation=delegation, revoked_by=request.user, request=request)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(request, _("The delegation has been revoked."))
+    return redirect("delegation:delegations")

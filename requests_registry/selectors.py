@@ -12,6 +12,7 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 
 from delegation import selectors as delegation_selectors
+from delegation.constants import Basis
 from eaccount.selectors import agency_ids_for_user
 
 from .constants import CASE_NUMBER_REGEX, CaseStatus
@@ -127,19 +128,38 @@ def staff_services_for(*, user):
 
 
 def _principal_q(*, user, principal=None) -> Q | None:
+    """The condition "the case's client is a principal the user may act for now (on that service)".
+
+    Self and legal representation see every case of the principal; a delegate sees the principal's
+    cases of the delegated services only (every delegable service when none is listed).
+    """
+    allowed = delegation_selectors.principals_for(user=user)
     if principal is not None:
-        # only a principal the user may act for now
-        allowed = delegation_selectors.principals_for(user=user)
         if principal not in allowed:
             return None
-        principals = [principal]
-    else:
-        principals = delegation_selectors.principals_for(user=user)
-    person_ids = {p.id for p in principals if p.is_person}
-    organisation_ids = {p.id for p in principals if not p.is_person}
-    if not person_ids and not organisation_ids:
+        allowed = [p for p in allowed if p == principal]
+    person_ids = {p.id for p in allowed if p.is_person and p.basis != Basis.DELEGATION}
+    organisation_ids = {p.id for p in allowed if not p.is_person and p.basis != Basis.DELEGATION}
+    condition = Q(pk__in=[])
+    if person_ids:
+        condition |= Q(client_person_id__in=person_ids)
+    if organisation_ids:
+        condition |= Q(client_organisation_id__in=organisation_ids)
+    for delegated in (p for p in allowed if p.basis == Basis.DELEGATION):
+        client = (
+            Q(client_person_id=delegated.id)
+            if delegated.is_person
+            else Q(client_organisation_id=delegated.id)
+        )
+        scope = (
+            Q(service__delegable=True)
+            if delegated.service_codes is None
+            else Q(service__code__in=sorted(delegated.service_codes))
+        )
+        condition |= client & scope
+    if not allowed:
         return None
-    return Q(client_person_id__in=person_ids) | Q(client_organisation_id__in=organisation_ids)
+    return condition
 
 
 def case_list_for_user(

@@ -219,7 +219,7 @@ def case_submit(
         raise ServiceNotAvailable()
     _check_audience(service=service, client=client)
     if basis in (Basis.SELF, Basis.LEGAL_REPRESENTATION, Basis.DELEGATION):
-        actual = delegation_selectors.basis_for(user=actor, client=client)
+        actual = delegation_selectors.basis_for(user=actor, client=client, service=service)
         if actual is None or actual != basis:
             raise NotAllowed(_("You may not file a case for this client."))
     if basis == Basis.AUTHORISED_FILING:

@@ -62,8 +62,12 @@ def apply_view(request, code: str):
     if not service.is_e_service:
         raise Http404
     principal = current_principal(request)
-    context = {"service": service, "principal": principal}
-    if principal is None or not _audience_ok(service, principal):
+    context = {
+        "service": service,
+        "principal": principal,
+        "principal_covers": principal is not None and principal.covers(service),
+    }
+    if principal is None or not _audience_ok(service, principal) or not principal.covers(service):
         return render(request, "requests_registry/apply_wrong_principal.html", context, status=403)
     try:
         version = service_version_current(service=service)

@@ -81,6 +81,8 @@ def test_answer_form_and_agency_pages_are_accessible(page, login_as, demo_data, 
 def test_anna_acts_for_her_son_and_the_header_says_so(page, login_as, demo_data):
     # given Anna logged in, on the "whom you act for" page
     login_as(page, "citizen_parent", means="eid_card")
+    page.goto("/delegation/")
+    assert_no_axe_violations(page)
     page.goto("/delegation/act-for/?next=/cases/apply/1011/")
     assert_no_axe_violations(page)
     # when she chooses her son Jānis

@@ -1,0 +1,158 @@
+"""Delegations: given by the principal or its representative, for listed services and a period,
+revocable; the delegate acts only within them (filing and seeing cases)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from delegation import services
+from delegation.constants import Basis
+from delegation.models import Delegation
+from delegation.selectors import basis_for, principals_for, principals_forget
+from eaccount.tests.factories import BoardMembershipFactory, PersonFactory, UserFactory
+from requests_registry import selectors as case_selectors
+from requests_registry import services as case_services
+from requests_registry.constants import Basis as CaseBasis
+from requests_registry.constants import Channel
+from requests_registry.exceptions import CaseNotFound, NotAllowed
+from requests_registry.tests.factories import VALID_DATA, CaseFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+def fresh(user):
+    """The user with principals_for's per-request memory dropped (as on a new request)."""
+    principals_forget(user=user)
+    return user
+
+
+def login(client, user):
+    client.force_login(user)
+    session = client.session
+    session["assurance_level"] = "high"
+    session.save()
+
+
+@pytest.fixture
+def setup():
+    principal = UserFactory()
+    agent = UserFactory()
+    listed, other = ServiceFactory(), ServiceFactory()
+    delegation = services.delegation_grant(
+        principal=principal.person, agent=agent.person, granted_by=principal, services=[listed]
+    )
+    return principal, agent, listed, other, delegation
+
+
+def test_delegate_acts_only_for_listed_services(setup):
+    principal, agent, listed, other, _delegation = setup
+
+    delegated = [p for p in principals_for(user=agent) if p.basis == Basis.DELEGATION]
+    assert [(p.id, p.service_codes) for p in delegated] == [(principal.person.pk, frozenset({listed.code}))]
+    assert basis_for(user=agent, client=principal.person, service=listed) == Basis.DELEGATION
+    assert basis_for(user=agent, client=principal.person, service=other) is None
+
+    case = case_services.case_submit(
+        service=listed,
+        client=principal.person,
+        actor=agent,
+        basis=CaseBasis.DELEGATION,
+        channel=Channel.E_SERVICE,
+        data=dict(VALID_DATA),
+    )
+    assert case.basis == CaseBasis.DELEGATION and case.submitted_by == agent
+    with pytest.raises(NotAllowed):
+        case_services.case_submit(
+            service=other,
+            client=principal.person,
+            actor=agent,
+            basis=CaseBasis.DELEGATION,
+            channel=Channel.E_SERVICE,
+            data=dict(VALID_DATA),
+        )
+    # the delegate sees the principal's cases of the listed service, not the others
+    hidden = CaseFactory(client_person=principal.person, service=other)
+    assert set(case_selectors.case_list_for_user(user=fresh(agent))) == {case}
+    with pytest.raises(CaseNotFound):
+        case_selectors.case_get_for_user(user=agent, number=hidden.number)
+    assert AuditEvent.objects.filter(action="delegation.grant").count() == 1
+
+
+def test_revoked_or_expired_delegation_gives_nothing(setup):
+    principal, agent, listed, _other, delegation = setup
+    services.delegation_revoke(delegation=delegation, revoked_by=principal)
+    services.delegation_revoke(delegation=delegation, revoked_by=principal)  # twice: no change
+    assert basis_for(user=fresh(agent), client=principal.person) is None
+    assert AuditEvent.objects.filter(action="delegation.revoke").count() == 1
+    Delegation.objects.create(
+        principal_person=principal.person,
+        agent=agent.person,
+        valid_from=TODAY() - datetime.timedelta(days=10),
+        valid_until=TODAY() - datetime.timedelta(days=1),
+    )
+    assert not [p for p in principals_for(user=fresh(agent)) if p.basis == Basis.DELEGATION]
+
+
+def test_only_principal_or_representative_may_delegate_and_revoke(setup):
+    principal, agent, _listed, _other, delegation = setup
+    with pytest.raises(ValidationError):  # the delegate cannot pass it on
+        services.delegation_grant(principal=principal.person, agent=PersonFactory(), granted_by=agent)
+    with pytest.raises(ValidationError):
+        services.delegation_revoke(delegation=delegation, revoked_by=agent)
+    with pytest.raises(ValidationError):  # not to oneself, not into the past
+        services.delegation_grant(principal=principal.person, agent=principal.person, granted_by=principal)
+    with pytest.raises(ValidationError):
+        services.delegation_grant(
+            principal=principal.person,
+            agent=PersonFactory(),
+            granted_by=principal,
+            valid_from=TODAY() - datetime.timedelta(days=1),
+        )
+    with pytest.raises(ValidationError):
+        services.delegation_grant(
+            principal=principal.person,
+            agent=PersonFactory(),
+            granted_by=principal,
+            services=[ServiceFactory(delegable=False)],
+        )
+    # a board member delegates for the company
+    membership = BoardMembershipFactory()
+    member = UserFactory(person=membership.person)
+    company_delegation = services.delegation_grant(
+        principal=membership.organisation, agent=agent.person, granted_by=member
+    )
+    assert company_delegation.principal == membership.organisation
+
+
+def test_delegations_page_grant_and_revoke(client):
+    principal = UserFactory()
+    agent = PersonFactory()
+    service = ServiceFactory()
+    login(client, principal)
+    url = reverse("delegation:delegations")
+    assert client.get(url).status_code == 200
+
+    bad = client.post(url, {"personal_code": "010101-00000"})
+    assert bad.status_code == 400 and 'class="error-summary"' in bad.content.decode()
+    response = client.post(url, {"personal_code": agent.personal_code, "services": [service.code]})
+    assert response.status_code == 302
+    delegation = Delegation.objects.get()
+    assert delegation.agent == agent and list(delegation.services.all()) == [service]
+
+    stranger = UserFactory()
+    login(client, stranger)
+    assert (
+        client.post(reverse("delegation:delegation-revoke", kwargs={"pk": delegation.pk})).status_code == 404
+    )
+    login(client, principal)
+    assert (
+        client.post(reverse("delegation:delegation-revoke", kwargs={"pk": delegation.pk})).status_code == 302
+    )
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is not None
