@@ -24,7 +24,7 @@ class DelegationGrantForm(forms.Form):
         label=_("Personal code of the person you trust"),
         max_length=20,
         help_text=_("For example 010190-12345."),
-        widget=forms.TextInput(attrs={"aria-describedby": "id_personal_code_help", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
     services = forms.MultipleChoiceField(
         label=_("Services (leave all unticked for every service that may be delegated)"),
@@ -35,7 +35,7 @@ class DelegationGrantForm(forms.Form):
         label=_("Valid until (optional)"),
         required=False,
         help_text=_("Leave empty for a delegation until you revoke it."),
-        widget=forms.DateInput(attrs={"type": "date", "aria-describedby": "id_valid_until_help"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, services=(), **kwargs):

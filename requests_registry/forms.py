@@ -62,28 +62,18 @@ class EForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.definition = definition
         for f in definition:
-            field = _field_for(f)
-            field_id = f"id_{f['name']}"
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{field_id}_help"
-            self.fields[f["name"]] = field
+            self.fields[f["name"]] = _field_for(f)
 
     def full_clean(self):
         self._errors = ErrorDict()
         self.cleaned_data = {}
 
     def apply_errors(self, errors: dict[str, list[str]]) -> None:
+        """Django then marks each field aria-invalid and describes it by its help and error texts."""
         for name, messages in errors.items():
             target = name if name in self.fields else None
             for message in messages:
                 self.add_error(target, message)
-            if target:
-                widget = self.fields[target].widget
-                described = [f"id_{target}_error"]
-                if self.fields[target].help_text:
-                    described.append(f"id_{target}_help")
-                widget.attrs["aria-describedby"] = " ".join(described)
-                widget.attrs["aria-invalid"] = "true"
 
     def has_file_fields(self) -> bool:
         return any(f["type"] == "file" for f in self.definition)
@@ -106,9 +96,7 @@ class AnswerForm(forms.Form):
         label=_("Attachment (optional)"),
         required=False,
         help_text=_("PDF, JPG or PNG, up to 5 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.jpg,.jpeg,.png", "aria-describedby": "id_attachment_help"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
 
@@ -175,9 +163,7 @@ class ResultForm(forms.Form):
     document = forms.FileField(
         label=_("Result document"),
         help_text=_("PDF or a signed e-document (.asice, .edoc), up to 10 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.asice,.edoc", "aria-describedby": "id_document_help"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.asice,.edoc"}),
     )
     title = forms.CharField(label=_("Title shown to the client (optional)"), required=False, max_length=300)
     complete = forms.BooleanField(label=_("Complete the case"), required=False, initial=True)

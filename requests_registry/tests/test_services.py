@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from eaccount.models import Document, Message
@@ -103,7 +103,7 @@ def test_submit_with_invalid_form_stores_nothing():
 def test_submit_refuses_bad_files(upload, message_part):
     user = UserFactory()
 
-    with pytest.raises(CaseValidationError) as error:
+    with translation.override("en"), pytest.raises(CaseValidationError) as error:
         submit(user, files={"document": upload()})
 
     assert message_part in " ".join(error.value.errors["document"])
@@ -234,7 +234,8 @@ def test_illegal_transitions_are_refused_and_change_nothing(frm, to):
         services.case_change_status(case=case, to=to, system_label="API: test")
 
     assert error.value.current == frm and error.value.requested == to
-    assert "cannot move" in error.value.message
+    with translation.override("en"):
+        assert "cannot move" in error.value.message
     case.refresh_from_db()
     assert case.status == frm
     assert case.status_changes.count() == rows

@@ -101,7 +101,9 @@ def test_apply_file_too_big_refused(client):
     service = ServiceFactory()
     login(client, UserFactory())
     response = client.post(
-        apply_url(service), {**VALID_DATA, "action": "check", "document": pdf_upload(size=20000)}
+        apply_url(service),
+        {**VALID_DATA, "action": "check", "document": pdf_upload(size=20000)},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "too big" in response.content.decode()
     assert client.post(apply_url(service), {"action": "submit"}).status_code == 302
@@ -476,3 +478,18 @@ def test_board_member_applies_for_the_company(client):
     assert case.basis == "legal_representation" and case.submitted_by == user
     my_cases = client.get(reverse("requests_registry:my-cases"))
     assert [c.number for c in my_cases.context["page"].object_list] == [case.number]
+
+
+def test_staff_list_counts_at_most_the_cap(client, monkeypatch):
+    from requests_registry.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    agency = AgencyFactory()
+    service = ServiceFactory(agency=agency)
+    for _ in range(5):
+        CaseFactory(service=service)
+    login(client, staff_of(agency))
+    response = client.get(reverse("requests_registry:agency-case-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["page"].paginator.capped
+    assert response.context["page"].paginator.count == 3
+    assert "More than 3 cases" in response.content.decode()
