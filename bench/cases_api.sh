@@ -8,7 +8,8 @@
 #
 # Environment (defaults): DATABASE_URL (pspp_bench), PORT (8055), WORKERS (2), CONNECTIONS (16),
 # THREADS (2), DURATION (20s), WARMUP (5s), ROUNDS (2: minimal, API, minimal, API …),
-# NUMBERS_FILE (/tmp/pspp_bench_case_numbers.txt, written by cases_generate.py).
+# NUMBERS_FILE (/tmp/pspp_bench_case_numbers.txt, written by cases_generate.py), GUNICORN_ARGS (extra
+# options, e.g. "--worker-class gthread --threads 4").
 # Targets (issue 4): API throughput >= 60% of the minimal view's, API p95 < 50 ms at 16 connections.
 set -euo pipefail
 
@@ -40,7 +41,7 @@ KEY="$("$PY" manage.py create_api_client --agency VSAA --name "bench $(date +%s)
 
 LOG="$(mktemp /tmp/pspp_bench_gunicorn.XXXXXX.log)"
 "$ROOT/.venv/bin/gunicorn" portal.wsgi:application -w "$WORKERS" -b "127.0.0.1:$PORT" \
-  --access-logfile /dev/null --error-logfile "$LOG" &
+  --access-logfile /dev/null --error-logfile "$LOG" ${GUNICORN_ARGS:-} &
 GUNICORN_PID=$!
 cleanup() { kill "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -50,7 +51,7 @@ for _ in $(seq 1 60); do
   curl -fsS -o /dev/null "$BASE/bench/cases/$SAMPLE/" 2>/dev/null && break
   sleep 0.5
 done
-echo "gunicorn pid $GUNICORN_PID on $BASE, $WORKERS workers; $(wc -l <"$NUMBERS_FILE") case numbers; wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+echo "gunicorn pid $GUNICORN_PID on $BASE, $WORKERS workers ${GUNICORN_ARGS:-}; $(wc -l <"$NUMBERS_FILE") case numbers; wrk -t$THREADS -c$CONNECTIONS -d$DURATION; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo "check (API):     $(curl -sS -o /dev/null -w '%{http_code} %{size_download}B' -H "Authorization: Bearer $KEY" "$BASE/api/v1/cases/$SAMPLE/")"
 echo "check (minimal): $(curl -sS -o /dev/null -w '%{http_code} %{size_download}B' "$BASE/bench/cases/$SAMPLE/")"
 

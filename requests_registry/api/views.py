@@ -6,6 +6,7 @@ Thin: validate the input, call one selector or service of the core, shape the an
 import re
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -197,17 +198,18 @@ class CaseListView(CaseApiView):
                 raise drf_serializers.ValidationError(
                     {"service": [_("No published service of your agency has this code.")]}
                 )
-            party = services_api.case_client_find_or_create(**data["client"])
-            case = services.case_register_received(
-                service=service,
-                client=party,
-                channel=data["channel"],
-                system_label=client.system_label,
-                external_reference=data["external_reference"],
-                data=data["data"],
-                status=data["status"],
-                note=data["note"],
-            )
+            with transaction.atomic():  # a client created here goes again if the case is refused
+                party = services_api.case_client_find_or_create(**data["client"])
+                case = services.case_register_received(
+                    service=service,
+                    client=party,
+                    channel=data["channel"],
+                    system_label=client.system_label,
+                    external_reference=data["external_reference"],
+                    data=data["data"],
+                    status=data["status"],
+                    note=data["note"],
+                )
             case = _case_for(request, case.number)
             body = case_detail_out(case, _history(case=case, client_view=False))
             location = reverse("requests_registry_api:case-detail", kwargs={"number": case.number})

@@ -533,3 +533,57 @@ def test_citizen_list_and_detail_run_a_fixed_number_of_queries(demo, case, djang
         citizen.get("/api/v1/cases/")
     with django_assert_num_queries(small_detail):
         citizen.get(f"/api/v1/cases/{case.number}/")
+
+
+# --- the OpenAPI schema ------------------------------------------------------------------------------
+
+
+def test_schema_documents_the_case_api(db, tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    paths = schema["paths"]
+    assert {"/api/v1/cases/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/status-changes/"} <= set(
+        paths
+    )
+    assert schema["components"]["securitySchemes"]["apiClientKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["apiClientKey"]["description"],
+    }
+    for path in ("/api/v1/cases/", "/api/v1/cases/{number}/status-changes/"):
+        post = paths[path]["post"]
+        header = next(p for p in post["parameters"] if p["name"] == "Idempotency-Key")
+        assert header["in"] == "header" and header["required"] is True
+        assert "24 hours" in header["description"]
+        assert {"400", "409", "422"} <= set(post["responses"])
+        assert "application/problem+json" in post["responses"]["409"]["content"]
+        assert {"apiClientKey": []} in post["security"]
+    detail = paths["/api/v1/cases/{number}/"]["get"]
+    assert "application/problem+json" in detail["responses"]["404"]["content"]
+    assert {"cursor", "status", "service", "updated_since", "page_size"} <= {
+        p["name"] for p in paths["/api/v1/cases/"]["get"]["parameters"]
+    }
+
+
+def test_schema_is_served(db):
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert "/api/v1/cases/{number}/status-changes/" in response.json()["paths"]
+
+
+def test_register_refused_by_the_registry_creates_no_client(demo, vsaa):
+    body = {
+        "service": "1011",  # a service for persons
+        "client": {"registration_number": "40003000017", "name": "SIA Jauna"},
+        "channel": "post",
+    }
+    problem = _assert_problem(_register(vsaa, body, key="org-for-person"), 422)
+    assert problem["type"] == "urn:pspp:problem:service-not-available"
+    assert not Organisation.objects.filter(registration_number="40003000017").exists()
+    assert not Case.objects.exists()
+    # the refusal is the answer to this key: replayed as such
+    assert _register(vsaa, body, key="org-for-person").json() == problem
