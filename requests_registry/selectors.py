@@ -31,6 +31,19 @@ CASE_LIST_RELATED = (
 )
 
 
+def staff_agency_ids(*, user) -> set[int]:
+    """The agencies the user works for now; kept on the user object for the request."""
+    cached = getattr(user, "_registry_agency_ids", None)
+    if cached is None:
+        cached = (
+            frozenset(agency_ids_for_user(user=user))
+            if getattr(user, "is_authenticated", False)
+            else frozenset()
+        )
+        user._registry_agency_ids = cached
+    return set(cached)
+
+
 def case_number_is_valid(number) -> bool:
     return isinstance(number, str) and bool(_NUMBER_RE.match(number))
 
@@ -93,7 +106,7 @@ def case_list_for_staff(
     assigned_to_me: bool = False,
 ) -> QuerySet[Case]:
     """The cases of the services of every agency the user works for now."""
-    agency_ids = agency_ids_for_user(user=user)
+    agency_ids = staff_agency_ids(user=user)
     qs = Case.objects.filter(service__agency_id__in=agency_ids).select_related(*CASE_LIST_RELATED)
     if assigned_to_me:
         qs = qs.filter(assigned_to=user)
@@ -104,7 +117,7 @@ def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
     """A case of one of the user's agencies' services; CaseNotFound for others, alike."""
     if not case_number_is_valid(number):
         raise CaseNotFound(number)
-    agency_ids = agency_ids_for_user(user=user)
+    agency_ids = staff_agency_ids(user=user)
     try:
         return Case.objects.select_related(*CASE_LIST_RELATED, "service_version", "submitted_by__person").get(
             number=number, service__agency_id__in=agency_ids
@@ -118,7 +131,7 @@ def staff_services_for(*, user):
     from catalogue.models import Service  # a read for a filter's choices
 
     return list(
-        Service.objects.filter(agency_id__in=agency_ids_for_user(user=user))
+        Service.objects.filter(agency_id__in=staff_agency_ids(user=user))
         .order_by("code")
         .only("code", "title_lv", "title_en")
     )

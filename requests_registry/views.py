@@ -19,7 +19,7 @@ from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
 from eaccount.inbox import document_get_for, inbox_for
-from eaccount.selectors import agency_ids_for_user, person_get_by_personal_code
+from eaccount.selectors import person_get_by_personal_code
 
 from . import drafts, selectors, services
 from .constants import CLIENT_WITHDRAWABLE, TRANSITIONS, CaseStatus, Channel
@@ -343,7 +343,7 @@ def inbox_document_view(request, pk: int):
 
 
 def _require_agency_staff(request):
-    if not agency_ids_for_user(user=request.user):
+    if not selectors.staff_agency_ids(user=request.user):
         raise Http404
 
 

@@ -1,17 +1,15 @@
 from django import template
 
-from eaccount.selectors import agency_ids_for_user
+from requests_registry.selectors import staff_agency_ids
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def is_agency_staff(context) -> bool:
-    """Whether to show "Agency cases" in the navigation (one query per page, for logged-in users)."""
+    """Whether to show "Agency cases" in the navigation (one query per request, for logged-in users)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    if not hasattr(request, "_registry_is_agency_staff"):
-        request._registry_is_agency_staff = bool(agency_ids_for_user(user=user))
-    return request._registry_is_agency_staff
+    return bool(staff_agency_ids(user=user))
