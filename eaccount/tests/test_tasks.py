@@ -105,3 +105,37 @@ def test_task_runs_on_a_real_worker(celery_worker_thread):
     # and sending it again is harmless
     assert tasks.staff_roles_record_expired.delay().get(timeout=20) == 0
     assert expire_events().count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_record_each_expiry_once():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("select_for_update needs PostgreSQL")
+    # given ten ended roles
+    now = timezone.now()
+    for _ in range(10):
+        StaffRoleFactory(valid_from=now - timedelta(days=30), valid_until=now - timedelta(hours=1))
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(services.staff_roles_record_expired())
+        finally:
+            connections.close_all()
+
+    # when two workers run the job at the same moment
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # then each role got exactly one event, written by one of them
+    assert sorted(results) == [0, 10]
+    assert expire_events().count() == 10
