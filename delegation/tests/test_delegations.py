@@ -9,17 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from catalogue.tests.factories import ServiceFactory
 from delegation import services
 from delegation.constants import Basis
 from delegation.models import Delegation
 from delegation.selectors import basis_for, principals_for, principals_forget
 from eaccount.tests.factories import BoardMembershipFactory, PersonFactory, UserFactory
-from requests_registry import selectors as case_selectors
-from requests_registry import services as case_services
-from requests_registry.constants import Basis as CaseBasis
-from requests_registry.constants import Channel
-from requests_registry.exceptions import CaseNotFound, NotAllowed
-from requests_registry.tests.factories import VALID_DATA, CaseFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,30 +52,7 @@ def test_delegate_acts_only_for_listed_services(setup):
     assert [(p.id, p.service_codes) for p in delegated] == [(principal.person.pk, frozenset({listed.code}))]
     assert basis_for(user=agent, client=principal.person, service=listed) == Basis.DELEGATION
     assert basis_for(user=agent, client=principal.person, service=other) is None
-
-    case = case_services.case_submit(
-        service=listed,
-        client=principal.person,
-        actor=agent,
-        basis=CaseBasis.DELEGATION,
-        channel=Channel.E_SERVICE,
-        data=dict(VALID_DATA),
-    )
-    assert case.basis == CaseBasis.DELEGATION and case.submitted_by == agent
-    with pytest.raises(NotAllowed):
-        case_services.case_submit(
-            service=other,
-            client=principal.person,
-            actor=agent,
-            basis=CaseBasis.DELEGATION,
-            channel=Channel.E_SERVICE,
-            data=dict(VALID_DATA),
-        )
-    # the delegate sees the principal's cases of the listed service, not the others
-    hidden = CaseFactory(client_person=principal.person, service=other)
-    assert set(case_selectors.case_list_for_user(user=fresh(agent))) == {case}
-    with pytest.raises(CaseNotFound):
-        case_selectors.case_get_for_user(user=agent, number=hidden.number)
+    assert basis_for(user=agent, client=principal.person, service=ServiceFactory(delegable=False)) is None
     assert AuditEvent.objects.filter(action="delegation.grant").count() == 1
 
 
