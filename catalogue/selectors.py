@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.utils.translation import get_language, gettext_lazy
@@ -35,7 +36,6 @@ from .models import (
 from .search import MAX_QUERY_CHARS, fold, query_stems, tsquery_for
 
 PG_SEARCH_CONFIG = "pspp_lv"
-TRIGRAM_WEIGHT = 0.2
 PREVIEW_FIELDS = {
     f.name for f in Service._meta.get_fields() if getattr(f, "concrete", False) and not f.is_relation
 } - {"id", "code", "state", "version", "pending", "search_text", "search_vector", "fee_eur"}
@@ -225,13 +225,16 @@ def service_search(
     channel: str | None = None,
     audience: str | None = None,
     category: str | None = None,
+    fuzzy: bool = False,
 ) -> QuerySet[Service]:
     """Visible services matching a query and filters, best first (by rank with a query, else by title).
 
     The query forgives Latvian endings and missing diacritics: "berna pabalst" finds "Bērna
-    piedzimšanas pabalsts". On PostgreSQL: full-text search (`pspp_lv` = unaccent + simple, each
-    stem a prefix) or trigram word similarity on the folded text for typos, ranked by ts_rank plus
-    trigram similarity. On SQLite: every stem must occur in the folded text. Any input is safe:
+    piedzimšanas pabalsts". On PostgreSQL: full-text search (`pspp_lv` = unaccent + simple, every
+    stem a prefix, all required) ranked by cover density; with `fuzzy=True`, trigram word similarity
+    on the folded text instead, which catches typos ("piedzimsanss"): service_search_page asks for
+    it only when the full-text search found nothing. On SQLite: every stem must occur in the folded
+    text (`fuzzy` changes nothing there). Any input is safe:
     it is folded to [a-z0-9] words and capped in length before it reaches the database.
     """
     qs = _visible(viewer)
@@ -253,22 +256,40 @@ def service_search(
         return _with_list_data(qs.order_by("title_lv", "code"))
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery_for(stems), search_type="raw", config=PG_SEARCH_CONFIG)
-        folded = fold(str(q)[:MAX_QUERY_CHARS])
-        # cover density rewards the words standing close together (a title over scattered mentions);
-        # trigram word similarity catches typos and adds a little for a close spelling
-        qs = (
-            qs.filter(Q(search_vector=query) | Q(search_text__trigram_word_similar=folded))
-            .annotate(
-                rank=SearchRank(F("search_vector"), query, cover_density=True)
-                + TRIGRAM_WEIGHT * TrigramWordSimilarity(Value(folded), "search_text")
+        if fuzzy:
+            # a typo ("piedzimsanss")? trigram word similarity on the short folded text
+            folded = fold(str(q)[:MAX_QUERY_CHARS])
+            return _with_list_data(
+                qs.filter(search_text__trigram_word_similar=folded)
+                .annotate(rank=TrigramWordSimilarity(Value(folded), "search_text"))
+                .order_by("-rank", "code")
             )
-            .order_by("-rank", "code")
+        matched = qs.filter(search_vector=query)
+        # cover density rewards the words standing close together (in a title rather than scattered)
+        qs = matched.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True)).order_by(
+            "-rank", "code"
         )
     else:
         for s in stems:
             qs = qs.filter(search_text__contains=s)
         qs = qs.order_by("title_lv", "code")
     return _with_list_data(qs)
+
+
+def search_wants_fuzzy(*, q: str | None, count: int) -> bool:
+    """Whether to retry a search that found nothing with trigram similarity (PostgreSQL only)."""
+    return count == 0 and bool(query_stems(q)) and connection.vendor == "postgresql"
+
+
+def service_search_page(*, page_number, page_size: int = 20, **search) -> Page:
+    """One page of service_search; a PostgreSQL search that finds nothing is retried fuzzily.
+
+    Three queries with results (count, page, channels); two more for a retried typo.
+    """
+    page = Paginator(service_search(**search), page_size).get_page(page_number)
+    if search_wants_fuzzy(q=search.get("q"), count=page.paginator.count):
+        page = Paginator(service_search(**search, fuzzy=True), page_size).get_page(page_number)
+    return page
 
 
 # --- navigation -------------------------------------------------------------------------------------

@@ -181,7 +181,8 @@ def service_search_refresh(*, service_ids) -> None:
                 parts += [service.category.parent.name_lv, service.category.parent.name_en]
         for event in service.life_events.all():
             parts += [event.name_lv, event.name_en]
-        parts += [service.description_lv, service.description_en]
+        # no descriptions here: the text stays short for the trigram index and the SQLite match;
+        # PostgreSQL's full-text vector adds the descriptions itself (weight B)
         service.search_text = search_text_for(parts)
         changed.append(service)
     Service.objects.bulk_update(changed, ["search_text"], batch_size=500)

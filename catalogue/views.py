@@ -58,13 +58,18 @@ def catalogue_index(request):
         "form": form,
         "q": q,
         "searching": searching,
-        "categories": selectors.category_tree(),
-        "life_events": selectors.life_event_list(),
+        # the browse lists only on the catalogue's front page, not under search results
+        "categories": [] if searching else selectors.category_tree(),
+        "life_events": [] if searching else selectors.life_event_list(),
         "query_string": _query_string_without_page(request),
     }
     if searching:
-        context["page_obj"] = _page(
-            request, selectors.service_search(viewer=viewer_from_request(request), q=q, **filters)
+        context["page_obj"] = selectors.service_search_page(
+            page_number=request.GET.get("page"),
+            page_size=PAGE_SIZE,
+            viewer=viewer_from_request(request),
+            q=q,
+            **filters,
         )
     return render(request, "catalogue/index.html", context)
 

@@ -164,7 +164,7 @@ class ServiceListApi(ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
+    def _search(self, *, fuzzy: bool = False):
         params = self.request.query_params
         return selectors.service_search(
             viewer=Viewer(is_official=viewer_is_official(self.request)),
@@ -174,7 +174,19 @@ class ServiceListApi(ListAPIView):
             channel=params.get("channel") or None,
             audience=params.get("audience") or None,
             category=params.get("category") or None,
+            fuzzy=fuzzy,
         )
+
+    def get_queryset(self):
+        return self._search()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        if selectors.search_wants_fuzzy(
+            q=request.query_params.get("q"), count=self.paginator.page.paginator.count
+        ):
+            page = self.paginate_queryset(self._search(fuzzy=True))  # nothing found: a typo?
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class ServiceUpdateInput(serializers.Serializer):
