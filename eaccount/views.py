@@ -13,6 +13,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from . import selectors, services
+from .constants import AssuranceLevel
 from .forms import DemoLoginForm
 
 LOGIN_FAILURE_GROUP = "eaccount.login-failure"
@@ -54,7 +55,9 @@ def login_view(request):
             next_url = _safe_next(request, request.GET.get("next"))
             return redirect(f"{url}?{urlencode({'next': next_url})}")
         raise Http404
-    required_level = request.GET.get("level", "")
+    # only a known level is shown, by its translated name: the query string is not page text
+    level = request.GET.get("level", "")
+    required_level = AssuranceLevel(level).label if level in AssuranceLevel.values else ""
     if request.method == "POST":
         if _too_many_failures(request):
             return render(request, "eaccount/login_blocked.html", status=429)

@@ -102,3 +102,17 @@ def test_drf_permission_is_named_after_its_level():
     assert AssuranceAtLeast("substantial").__name__ == "AssuranceAtLeastSubstantial"
     with pytest.raises(ValueError):
         AssuranceAtLeast("very-high")
+
+
+def test_the_login_page_names_the_level_in_the_page_language(client):
+    response = client.get("/account/login/?next=/secret/&level=high", HTTP_ACCEPT_LANGUAGE="lv")
+    assert "augsts" in response.content.decode() or "“high”" in response.content.decode()
+
+
+@pytest.mark.parametrize("level", ["call 67000000 now", "<b>x</b>", "HIGH", "1"])
+def test_the_login_page_does_not_echo_an_unknown_level(client, level):
+    response = client.get("/account/login/", {"level": level}, HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "level of assurance: choose" not in content
+    assert 'class="notice"' not in content

@@ -99,6 +99,7 @@ def login_as(demo_data):
         login_through_demo_page(page, person, means=means, next_url=next_url)
         return person
 
+    _login.people = demo_data
     return _login
 
 

@@ -137,3 +137,25 @@ def test_keyboard_focus_is_visible(page, demo_data):
     )
     assert outline.split()[0] != "none"
     assert outline.split()[1] != "0px"
+
+
+def test_a_page_needing_high_assurance_asks_an_internet_bank_session_to_log_in_again(
+    page, login_as, settings
+):
+    # given a citizen logged in with the internet bank (substantial) and a page that needs high
+    settings.ROOT_URLCONF = "tests.browser.stepup_urls"
+    login_as(page, "citizen_parent", means="internet_bank")
+    # when she opens the page
+    page.goto("/test/high-only/")
+    # then she is on the login page, told why, and the page passes axe
+    assert "/account/login/" in page.url
+    expect(page.locator(".notice")).to_contain_text("eParaksts")
+    assert_no_axe_violations(page)
+    # when she logs in again with her eID card
+    page.select_option("#id_person", value=str(login_as.people["citizen_parent"].pk))
+    page.check("input[name='means'][value='eid_card']")
+    with page.expect_navigation():
+        page.locator("form[method='post'] button[type='submit']:not(.link-button)").click()
+    # then she is back on the page she asked for
+    expect(page.locator("h1")).to_have_text("High assurance page")
+    assert page.url.endswith("/test/high-only/")
