@@ -52,12 +52,15 @@ def _playwright():
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
+    from playwright.sync_api import expect
+
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(executable):
         pytest.fail(
             f"Chromium not found at {executable}: install Debian's chromium (apt-get install chromium)"
         )
     browser = _playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    expect.set_options(timeout=10_000)  # `expect(...)` assertions wait up to 10 s (default 5 s)
     yield browser
     browser.close()
 
@@ -65,7 +68,7 @@ def browser(_playwright):
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, locale="lv-LV")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # generous: CI machines may be busy
     page = context.new_page()
     yield page
     context.close()
