@@ -164,6 +164,8 @@ class Service(models.Model):
     # functions; the SQLite match and a trigram index on PostgreSQL use it); `search_vector` is the
     # PostgreSQL full-text vector (config `pspp_lv`: unaccent + simple), NULL on SQLite.
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    # the titles alone, folded the same way: the trigram retry for typos compares against this
+    search_title = models.TextField(_("search title"), blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -232,7 +232,7 @@ def service_search(
     The query forgives Latvian endings and missing diacritics: "berna pabalst" finds "Bērna
     piedzimšanas pabalsts". On PostgreSQL: full-text search (`pspp_lv` = unaccent + simple, every
     stem a prefix, all required) ranked by cover density; with `fuzzy=True`, trigram word similarity
-    on the folded text instead, which catches typos ("piedzimsanss"): service_search_page asks for
+    on the folded titles instead, which catches typos ("piedzimsanss"): service_search_page asks for
     it only when the full-text search found nothing. On SQLite: every stem must occur in the folded
     text (`fuzzy` changes nothing there). Any input is safe:
     it is folded to [a-z0-9] words and capped in length before it reaches the database.
@@ -257,11 +257,11 @@ def service_search(
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery_for(stems), search_type="raw", config=PG_SEARCH_CONFIG)
         if fuzzy:
-            # a typo ("piedzimsanss")? trigram word similarity on the short folded text
+            # a typo ("piedzimsanss")? trigram word similarity on the folded titles
             folded = fold(str(q)[:MAX_QUERY_CHARS])
             return _with_list_data(
-                qs.filter(search_text__trigram_word_similar=folded)
-                .annotate(rank=TrigramWordSimilarity(Value(folded), "search_text"))
+                qs.filter(search_title__trigram_word_similar=folded)
+                .annotate(rank=TrigramWordSimilarity(Value(folded), "search_title"))
                 .order_by("-rank", "code")
             )
         matched = qs.filter(search_vector=query)

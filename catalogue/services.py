@@ -184,8 +184,9 @@ def service_search_refresh(*, service_ids) -> None:
         # no descriptions here: the text stays short for the trigram index and the SQLite match;
         # PostgreSQL's full-text vector adds the descriptions itself (weight B)
         service.search_text = search_text_for(parts)
+        service.search_title = search_text_for([service.title_lv, service.title_en])
         changed.append(service)
-    Service.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    Service.objects.bulk_update(changed, ["search_text", "search_title"], batch_size=500)
     if connection.vendor == "postgresql":
         Service.objects.filter(pk__in=ids).update(
             search_vector=(
