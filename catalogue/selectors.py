@@ -206,12 +206,37 @@ def service_preview(*, service: Service, snapshot: dict) -> dict:
     }
 
 
+LIST_FIELDS = (
+    "code",
+    "state",
+    "title_lv",
+    "title_en",
+    "audience",
+    "fee_eur",
+    "payment_mode",
+    "processing_days",
+    "internal",
+    "eform",
+    "version",
+    "agency__code",
+    "agency__name_lv",
+    "agency__name_en",
+)
+
+
 def _with_list_data(qs: QuerySet[Service]) -> QuerySet[Service]:
-    """What a list row shows: agency, and the channel codes (one extra query per page)."""
-    return qs.select_related("agency").prefetch_related(
-        Prefetch(
-            "service_channels",
-            queryset=ServiceChannel.objects.select_related("channel").order_by("channel_id"),
+    """What a list row shows: a few columns (not the search vector or descriptions), the agency,
+    and the channels (one extra query per page)."""
+    return (
+        qs.select_related("agency")
+        .only(*LIST_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "service_channels",
+                queryset=ServiceChannel.objects.select_related("channel")
+                .only("service_id", "channel__code", "channel__name_lv", "channel__name_en")
+                .order_by("channel_id"),
+            )
         )
     )
 
