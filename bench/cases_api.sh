@@ -55,10 +55,22 @@ echo "gunicorn pid $GUNICORN_PID on $BASE, $WORKERS workers ${GUNICORN_ARGS:-}; 
 echo "check (API):     $(curl -sS -o /dev/null -w '%{http_code} %{size_download}B' -H "Authorization: Bearer $KEY" "$BASE/api/v1/cases/$SAMPLE/")"
 echo "check (minimal): $(curl -sS -o /dev/null -w '%{http_code} %{size_download}B' "$BASE/bench/cases/$SAMPLE/")"
 
+worker_cpu_ticks() {  # user+system clock ticks of the gunicorn workers so far
+  local total=0 pid
+  for pid in $(pgrep -P "$GUNICORN_PID"); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
 run() {  # name path-prefix token duration
-  NUMBERS_FILE="$NUMBERS_FILE" PATH_PREFIX="$2" TOKEN="$3" \
+  local before after line
+  before="$(worker_cpu_ticks)"
+  line="$(NUMBERS_FILE="$NUMBERS_FILE" PATH_PREFIX="$2" TOKEN="$3" \
     timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4" --latency -s "$ROOT/bench/cases_wrk.lua" "$BASE" \
-    | sed -n 's/^RESULT /'"$1"' /p'
+    | sed -n 's/^RESULT /'"$1"' /p')"
+  after="$(worker_cpu_ticks)"
+  echo "$line worker_cpu_ticks=$((after - before)) ticks_per_second=$(getconf CLK_TCK)"
 }
 
 run warmup-minimal /bench/cases/ "" "$WARMUP" >/dev/null
@@ -84,9 +96,13 @@ api_rps = total("api", "requests") / total("api", "seconds")
 api_p95 = max(r["p95_ms"] for r in rows["api"])
 minimal_p95 = max(r["p95_ms"] for r in rows["minimal"])
 errors = sum(r["non2xx"] + r["socket_errors"] for kind in rows for r in rows[kind])
+def cpu_ms(kind):  # CPU time of the web workers per request: independent of other load on the machine
+    return sum(r["worker_cpu_ticks"] / r["ticks_per_second"] for r in rows[kind]) * 1000 / total(kind, "requests")
 ratio = api_rps / minimal_rps
 print(f"minimal view: {minimal_rps:.0f} req/s, p95 {minimal_p95:.1f} ms (worst round)")
 print(f"API detail:   {api_rps:.0f} req/s, p95 {api_p95:.1f} ms (worst round)")
+print(f"web worker CPU per request: minimal {cpu_ms('minimal'):.2f} ms, API {cpu_ms('api'):.2f} ms "
+      f"(CPU-time ratio {cpu_ms('minimal') / cpu_ms('api'):.0%})")
 print(f"ratio: {ratio:.0%} (target >= 60%); API p95 {api_p95:.1f} ms (target < 50 ms); errors {int(errors)}")
 ok = ratio >= 0.60 and api_p95 < 50 and errors == 0
 print("PASS" if ok else "FAIL")
