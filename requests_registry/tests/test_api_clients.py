@@ -186,3 +186,13 @@ def test_released_key_can_be_used_again(credentials):
     claim = services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1")
     services_api.idempotency_release(record=claim.record)
     assert not services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1").replay
+
+
+def test_purge_command_deletes_only_expired_records(credentials):
+    services_api.idempotency_claim(client=credentials.client, key="old", fingerprint="f")
+    services_api.idempotency_claim(client=credentials.client, key="new", fingerprint="f")
+    IdempotencyRecord.objects.filter(key="old").update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("purge_idempotency_records", stdout=out)
+    assert "1 expired" in out.getvalue()
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

@@ -1,0 +1,14 @@
+"""`python manage.py purge_idempotency_records`: delete Idempotency-Key records past their time
+(IDEMPOTENCY_KEY_TTL_HOURS). Safe to run at any time, e.g. hourly from cron or Celery beat."""
+
+from django.core.management.base import BaseCommand
+
+from requests_registry import services_api
+
+
+class Command(BaseCommand):
+    help = "Delete the API's Idempotency-Key records older than IDEMPOTENCY_KEY_TTL_HOURS."
+
+    def handle(self, *args, **options):
+        deleted = services_api.idempotency_records_purge()
+        self.stdout.write(f"{deleted} expired idempotency record(s) deleted.")
