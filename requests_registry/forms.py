@@ -169,6 +169,11 @@ class ResultForm(forms.Form):
     complete = forms.BooleanField(label=_("Complete the case"), required=False, initial=True)
     note = forms.CharField(label=_("Note to the client (optional)"), required=False, max_length=4000)
 
+    def __init__(self, *args, can_complete: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_complete:  # the status does not allow completing: deliver the document only
+            del self.fields["complete"]
+
 
 class ConsultationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)

@@ -388,7 +388,8 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
             "rows": eform_display(definition=definition, cleaned=case.data),
             "status_form": status_form or StatusChangeForm(current=case.status),
             "info_form": info_form or RequestInfoForm(),
-            "result_form": result_form or ResultForm(),
+            "result_form": result_form
+            or ResultForm(can_complete=CaseStatus.COMPLETED in TRANSITIONS.get(case.status, ())),
             "can_change": bool(TRANSITIONS.get(case.status)),
             "can_request_info": CaseStatus.NEEDS_INFO in TRANSITIONS.get(case.status, ()),
             "can_attach_result": case.status not in (CaseStatus.REJECTED, CaseStatus.WITHDRAWN),
@@ -472,7 +473,9 @@ def agency_case_request_info_view(request, number: str):
 @staff_required
 def agency_case_result_view(request, number: str):
     case = _staff_case(request, number)
-    form = ResultForm(request.POST, request.FILES)
+    form = ResultForm(
+        request.POST, request.FILES, can_complete=CaseStatus.COMPLETED in TRANSITIONS.get(case.status, ())
+    )
     if form.is_valid():
         try:
             services.case_attach_result(
@@ -480,7 +483,7 @@ def agency_case_result_view(request, number: str):
                 actor=request.user,
                 file=form.cleaned_data["document"],
                 title=form.cleaned_data["title"],
-                complete=form.cleaned_data["complete"],
+                complete=form.cleaned_data.get("complete", False),
                 note=form.cleaned_data["note"],
                 request=request,
             )

@@ -493,3 +493,16 @@ def test_staff_list_counts_at_most_the_cap(client, monkeypatch):
     assert response.context["page"].paginator.capped
     assert response.context["page"].paginator.count == 3
     assert "More than 3 cases" in response.content.decode()
+
+
+def test_result_without_completion_when_status_does_not_allow_it(client, vsaa_case):
+    case, staff, _other = vsaa_case  # registered: cannot be completed yet
+    login(client, staff)
+    page = client.get(f"/cases/agency/{case.number}/")
+    assert "complete" not in page.context["result_form"].fields
+    response = client.post(
+        f"/cases/agency/{case.number}/result/", {"document": pdf_upload(), "complete": "on"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.REGISTERED and case.result_document
