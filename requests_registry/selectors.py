@@ -90,9 +90,9 @@ def case_get_for_agency(*, agency_id: int, number: str) -> Case:
     if not case_number_is_valid(number):
         raise CaseNotFound(number)
     try:
-        return Case.objects.select_related(*CASE_LIST_RELATED, "service_version", "submitted_by__person").get(
-            number=number, service__agency_id=agency_id
-        )
+        return Case.objects.select_related(
+            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
+        ).get(number=number, service__agency_id=agency_id)
     except Case.DoesNotExist:
         raise CaseNotFound(number) from None
 
@@ -119,9 +119,9 @@ def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
         raise CaseNotFound(number)
     agency_ids = staff_agency_ids(user=user)
     try:
-        return Case.objects.select_related(*CASE_LIST_RELATED, "service_version", "submitted_by__person").get(
-            number=number, service__agency_id__in=agency_ids
-        )
+        return Case.objects.select_related(
+            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
+        ).get(number=number, service__agency_id__in=agency_ids)
     except Case.DoesNotExist:
         raise CaseNotFound(number) from None
 
@@ -211,6 +211,7 @@ def case_get_for_user(*, user, number: str) -> Case:
             "client_organisation",
             "submitted_by",
             "submitted_by__person",
+            "centre",
         ).get(condition, number=number)
     except Case.DoesNotExist:
         raise CaseNotFound(number) from None

@@ -506,3 +506,26 @@ def test_result_without_completion_when_status_does_not_allow_it(client, vsaa_ca
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == S.REGISTERED and case.result_document
+
+
+def test_case_filed_on_authorisation_says_so_to_the_client(client):
+    from requests_registry import services
+
+    from .factories import StaffRoleFactory
+
+    role = StaffRoleFactory(kind="centre_specialist")
+    user = UserFactory()
+    case = services.case_submit(
+        service=ServiceFactory(authorised_filing_allowed=True),
+        client=user.person,
+        actor=role.user,
+        basis="authorised_filing",
+        channel="vpvkac",
+        data=dict(VALID_DATA),
+        centre=role.centre,
+        authorisation_reference="PILN-2026-17",
+    )
+    login(client, user)
+    html = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Authorised e-service" in html and "PILN-2026-17" in html and str(role.centre) in html
+    assert str(role.user) in html
