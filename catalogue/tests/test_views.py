@@ -331,3 +331,36 @@ def test_vsaa_admin_cannot_create_a_pmlp_service(login, people):
     data["agency"] = "PMLP"
     assert client.post("/services/manage/new/", data).status_code == 400
     assert not Service.objects.filter(code="7003").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/services/manage/", "/services/manage/{code}/history/", "/services/manage/{code}/preview/"]
+)
+def test_editing_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import person_user
+
+    admin = person_user(role="platform_admin")
+    client.force_login(admin)
+    agency = AgencyFactory(code="QC")
+    first = ServiceFactory(agency=agency, e_service=True)
+    for _ in range(2):
+        ServiceFactory(agency=agency)
+    url = url.format(code=first.code)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(27):
+        ServiceFactory(agency=agency)
+    for i in range(5):  # more versions of the first service
+        services.service_update(
+            service=first,
+            user=admin,
+            data={**services.service_working_snapshot(service=first), "title_en": f"Title {i}"},
+        )
+        services.service_publish(service=first, user=admin)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
