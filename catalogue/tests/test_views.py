@@ -353,7 +353,7 @@ def test_editing_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    for i in range(27):
+    for _ in range(27):
         ServiceFactory(agency=agency)
     for i in range(5):  # more versions of the first service
         services.service_update(
