@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, Window
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -301,6 +301,45 @@ def service_search(
     return _with_list_data(qs)
 
 
+class WindowCountPaginator(Paginator):
+    """A paginator that reads the total from the page query itself (COUNT(*) OVER ()), so a search
+    scans its matches once instead of twice (a COUNT query and then the page). Falls back to a
+    COUNT query only for a page past the end."""
+
+    def page(self, number):
+        number = self._int(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(full_count=Window(Count("pk")))[bottom : bottom + self.per_page]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].full_count
+        else:
+            self.__dict__["count"] = self.object_list.count()
+            if number > 1:
+                raise EmptyPage(_("That page contains no results"))
+        return self._get_page(rows, number, self)
+
+    def _int(self, number) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("That page number is not an integer")) from None
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(max(1, self.num_pages))
+
+
 def search_wants_fuzzy(*, q: str | None, count: int) -> bool:
     """Whether to retry a search that found nothing with trigram similarity (PostgreSQL only)."""
     return count == 0 and bool(query_stems(q)) and connection.vendor == "postgresql"
@@ -309,11 +348,11 @@ def search_wants_fuzzy(*, q: str | None, count: int) -> bool:
 def service_search_page(*, page_number, page_size: int = 20, **search) -> Page:
     """One page of service_search; a PostgreSQL search that finds nothing is retried fuzzily.
 
-    Three queries with results (count, page, channels); two more for a retried typo.
+    Two queries with results (the page with its total, the channels); more for a retried typo.
     """
-    page = Paginator(service_search(**search), page_size).get_page(page_number)
+    page = WindowCountPaginator(service_search(**search), page_size).get_page(page_number)
     if search_wants_fuzzy(q=search.get("q"), count=page.paginator.count):
-        page = Paginator(service_search(**search, fuzzy=True), page_size).get_page(page_number)
+        page = WindowCountPaginator(service_search(**search, fuzzy=True), page_size).get_page(page_number)
     return page
 
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ PAGE_SIZE = 20
 
 
 def _page(request, qs):
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = selectors.WindowCountPaginator(qs, PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -145,6 +145,7 @@ LIST_PARAMETERS = [
 
 
 class CataloguePagination(PageNumberPagination):
+    django_paginator_class = selectors.WindowCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

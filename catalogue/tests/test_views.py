@@ -364,3 +364,15 @@ def test_editing_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
         services.service_publish(service=first, user=admin)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["2", "999", "abc", "0", "-1", "1.5", ""])
+def test_any_page_number_answers(client, pilot, page):
+    response = client.get("/services/", {"q": "pabalsts", "page": page})
+    assert response.status_code == 200
+    page_obj = response.context["page_obj"]
+    assert page_obj.paginator.count == len(list(page_obj)) + (page_obj.number - 1) * 20 or page_obj.has_next()
+    assert client.get("/services/category/social-security/", {"page": page}).status_code == 200
+    api = client.get("/api/v1/services/", {"page": page})
+    assert api.status_code in (200, 404)
