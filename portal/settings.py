@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "mozilla_django_oidc",
     # ours, bottom layer first (see DESIGN.md)
@@ -269,6 +270,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service catalogue and request registry of the Latvian public service platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: no CDN (closed networks, privacy)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "requests_registry.constants.CaseStatus"},
 }
 
