@@ -167,6 +167,8 @@ class Service(models.Model):
     # the titles alone, folded the same way: the trigram retry for typos compares against this
     search_title = models.TextField(_("search title"), blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # code and titles alone (PostgreSQL): ranking reads this small vector, not the whole one
+    title_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -256,7 +256,7 @@ def service_search(
 
     The query forgives Latvian endings and missing diacritics: "berna pabalst" finds "Bērna
     piedzimšanas pabalsts". On PostgreSQL: full-text search (`pspp_lv` = unaccent + simple, every
-    stem a prefix, all required) ranked by cover density; with `fuzzy=True`, trigram word similarity
+    stem a prefix, all required) ranked by cover density on the titles; with `fuzzy=True`, trigram word similarity
     on the folded titles instead, which catches typos ("piedzimsanss"): service_search_page asks for
     it only when the full-text search found nothing. On SQLite: every stem must occur in the folded
     text (`fuzzy` changes nothing there). Any input is safe:
@@ -290,8 +290,10 @@ def service_search(
                 .order_by("-rank", "code")
             )
         matched = qs.filter(search_vector=query)
-        # cover density rewards the words standing close together (in a title rather than scattered)
-        qs = matched.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True)).order_by(
+        # ranked by the code and titles alone (a small vector, cheap to rank thousands of matches):
+        # title matches first, the words standing close together first (cover density); then the
+        # services found only by their description, agency, category or life events
+        qs = matched.annotate(rank=SearchRank(F("title_vector"), query, cover_density=True)).order_by(
             "-rank", "code"
         )
     else:

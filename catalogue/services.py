@@ -193,7 +193,8 @@ def service_search_refresh(*, service_ids) -> None:
                 SearchVector("code", "title_lv", "title_en", weight="A", config=PG_SEARCH_CONFIG)
                 + SearchVector("description_lv", "description_en", weight="B", config=PG_SEARCH_CONFIG)
                 + SearchVector("search_text", weight="C", config=PG_SEARCH_CONFIG)
-            )
+            ),
+            title_vector=SearchVector("code", "title_lv", "title_en", weight="A", config=PG_SEARCH_CONFIG),
         )
 
 
