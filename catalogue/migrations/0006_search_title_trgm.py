@@ -1,22 +1,43 @@
-"""PostgreSQL only: a trigram index on the folded titles (the typo retry of the search), and the
-search columns filled for services that existed before them. Nothing on SQLite but the refill."""
+"""A trigram index on the folded titles (PostgreSQL only: the typo retry of the search), and the
+search columns filled for services that existed before them (historical models and SQL only, so
+this stays valid whatever later migrations add)."""
 
 from django.db import migrations
 
+from catalogue.search import search_text_for
+
+FILL_VECTOR = (
+    "UPDATE catalogue_service SET search_vector = "
+    "setweight(to_tsvector('pspp_lv', coalesce(code, '') || ' ' || coalesce(title_lv, '') || ' ' "
+    "|| coalesce(title_en, '')), 'A') || "
+    "setweight(to_tsvector('pspp_lv', coalesce(description_lv, '') || ' ' || coalesce(description_en, '')), 'B') || "
+    "setweight(to_tsvector('pspp_lv', coalesce(search_text, '')), 'C') "
+    "WHERE search_vector IS NULL"
+)
+
 
 def forward(apps, schema_editor):
+    Service = apps.get_model("catalogue", "Service")
+    for service in Service.objects.filter(search_title="").select_related("agency").iterator():
+        service.search_title = search_text_for([service.title_lv, service.title_en])
+        if not service.search_text:
+            service.search_text = search_text_for(
+                [
+                    service.code,
+                    service.title_lv,
+                    service.title_en,
+                    service.agency.code,
+                    service.agency.name_lv,
+                    service.agency.name_en,
+                ]
+            )
+        service.save(update_fields=["search_title", "search_text"])
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FILL_VECTOR)
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS catalogue_service_search_title_trgm "
             "ON catalogue_service USING gin (search_title gin_trgm_ops)"
         )
-    from catalogue.services import service_search_refresh
-
-    Service = apps.get_model("catalogue", "Service")
-    ids = list(Service.objects.filter(search_title="").values_list("pk", flat=True))
-    # the live function: it only reads and writes columns that exist at this migration
-    for start in range(0, len(ids), 1000):
-        service_search_refresh(service_ids=ids[start : start + 1000])
 
 
 def backward(apps, schema_editor):
