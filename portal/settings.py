@@ -211,6 +211,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # record the end of fixed-term staff roles in the audit trail (idempotent)
     "staff-roles-record-expired": {"task": "eaccount.tasks.staff_roles_record_expired", "schedule": 300.0},
+    # files of applications checked but never submitted
+    "drafts-purge-stale": {"task": "requests_registry.tasks.drafts_purge_stale", "schedule": 3600.0},
+    # Idempotency-Key records past their time (IDEMPOTENCY_KEY_TTL_HOURS)
+    "idempotency-records-purge": {
+        "task": "requests_registry.tasks.idempotency_records_purge",
+        "schedule": 3600.0,
+    },
 }
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")

@@ -148,6 +148,9 @@ class Case(models.Model):
             models.Index(fields=["client_person", "-created_at"], name="case_person_created"),
             models.Index(fields=["client_organisation", "-created_at"], name="case_org_created"),
             models.Index(fields=["service", "status"], name="case_service_status"),
+            # the API's change feeds: by status or service, oldest change first (cursor pagination)
+            models.Index(fields=["status", "updated_at", "id"], name="case_status_updated"),
+            models.Index(fields=["service", "updated_at", "id"], name="case_service_updated"),
         ]
 
     def __str__(self) -> str:

@@ -196,3 +196,13 @@ def test_purge_command_deletes_only_expired_records(credentials):
     call_command("purge_idempotency_records", stdout=out)
     assert "1 expired" in out.getvalue()
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_purge_task_deletes_only_expired_records(credentials):
+    from requests_registry.tasks import idempotency_records_purge
+
+    services_api.idempotency_claim(client=credentials.client, key="old", fingerprint="f")
+    services_api.idempotency_claim(client=credentials.client, key="new", fingerprint="f")
+    IdempotencyRecord.objects.filter(key="old").update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert idempotency_records_purge.delay().get() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
