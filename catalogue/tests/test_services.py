@@ -188,3 +188,27 @@ def test_guardian_object_permission_grants_one_service(people):
     assert Service.objects.get(code="1011").pending["title_en"] == "Childbirth grant"
     with pytest.raises(PermissionDenied):
         services.service_update(service=Service.objects.get(code="1012"), user=staff, data={})
+
+
+@pytest.mark.django_db
+def test_a_revoked_or_expired_agency_admin_may_not_edit(people, pilot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalogue.permissions import service_may_edit
+
+    from .factories import person_user
+
+    service = Service.objects.get(code="1011")
+    revoked = person_user(role="agency_admin", agency=pilot.agencies["VSAA"])
+    revoked.staff_roles.update(revoked_at=timezone.now())
+    expired = person_user(role="agency_admin", agency=pilot.agencies["VSAA"])
+    expired.staff_roles.update(
+        valid_from=timezone.now() - timedelta(days=10), valid_until=timezone.now() - timedelta(days=1)
+    )
+    assert service_may_edit(people["vsaa_admin"], service)
+    assert not service_may_edit(revoked, service)
+    assert not service_may_edit(expired, service)
+    with pytest.raises(PermissionDenied):
+        services.service_publish(service=service, user=expired)
