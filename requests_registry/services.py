@@ -79,9 +79,14 @@ def _client_fields(client) -> dict:
     raise ServiceNotAvailable(_("A case is filed for a person or an organisation."))
 
 
+def service_serves_client(*, service, client) -> bool:
+    """Person services are filed for persons, organisation services for organisations."""
+    return (service.audience == Audience.ORGANISATION) == _is_organisation(client)
+
+
 def _check_audience(*, service, client) -> None:
     wanted_org = service.audience == Audience.ORGANISATION
-    if wanted_org != _is_organisation(client):
+    if not service_serves_client(service=service, client=client):
         raise ServiceNotAvailable(
             _("This service is for organisations.")
             if wanted_org

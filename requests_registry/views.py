@@ -64,10 +64,6 @@ def _page(request, qs, *, capped: bool = False):
     return paginator.get_page(request.GET.get("page"))
 
 
-def _audience_ok(service, principal) -> bool:
-    return (service.audience == "organisation") == (not principal.is_person)
-
-
 # --- citizens: applying --------------------------------------------------------------------------
 
 
@@ -85,7 +81,11 @@ def apply_view(request, code: str):
         "principal": principal,
         "principal_covers": principal is not None and principal.covers(service),
     }
-    if principal is None or not _audience_ok(service, principal) or not principal.covers(service):
+    if (
+        principal is None
+        or not services.service_serves_client(service=service, client=principal.obj)
+        or not principal.covers(service)
+    ):
         return render(request, "requests_registry/apply_wrong_principal.html", context, status=403)
     try:
         version = service_version_current(service=service)
