@@ -75,7 +75,8 @@ def test_lower_session_is_sent_to_log_in_again_with_next_and_level(who, level):
 
 
 def test_the_login_page_explains_the_level_needed(client):
-    response = client.get("/account/login/?next=/secret/&level=high", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/account/login/?next=/secret/&level=high")
     assert "“high” level of assurance" in response.content.decode()
 
 
@@ -105,13 +106,15 @@ def test_drf_permission_is_named_after_its_level():
 
 
 def test_the_login_page_names_the_level_in_the_page_language(client):
-    response = client.get("/account/login/?next=/secret/&level=high", HTTP_ACCEPT_LANGUAGE="lv")
+    client.cookies["django_language"] = "lv"
+    response = client.get("/account/login/?next=/secret/&level=high")
     assert "augsts" in response.content.decode() or "“high”" in response.content.decode()
 
 
 @pytest.mark.parametrize("level", ["call 67000000 now", "<b>x</b>", "HIGH", "1"])
 def test_the_login_page_does_not_echo_an_unknown_level(client, level):
-    response = client.get("/account/login/", {"level": level}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/account/login/", {"level": level})
     content = response.content.decode()
     assert response.status_code == 200
     assert "level of assurance: choose" not in content

@@ -40,7 +40,8 @@ def test_each_means_gives_its_level_of_assurance(client, means, level):
 
 def test_login_page_lists_demo_persons_and_is_marked_demo(client):
     person = UserFactory().person
-    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get(LOGIN)
     assert response.status_code == 200
     content = response.content.decode()
     assert person.full_name in content
@@ -51,7 +52,8 @@ def test_person_without_login_is_refused_with_the_reason(client):
     # given a person with no login (a child, a client without eID)
     person = PersonFactory(first_name="Valdis", last_name="Egle", has_eid=False)
     # when someone tries to log in as them
-    response = client.post(LOGIN, {"person": person.pk, "means": "eid_card"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post(LOGIN, {"person": person.pk, "means": "eid_card"})
     # then the page answers again with the reason in the error summary, and nobody is logged in
     assert response.status_code == 200
     content = response.content.decode()
@@ -116,7 +118,8 @@ def test_failed_logins_are_rate_limited(client, settings):
         response = client.post(LOGIN, {"person": 999_999, "means": "eid_card"})
         assert response.status_code == 200
     # then further attempts are answered 429, even a correct one, and nobody is logged in
-    response = client.post(LOGIN, {"person": user.person.pk, "means": "eid_card"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post(LOGIN, {"person": user.person.pk, "means": "eid_card"})
     assert response.status_code == 429
     assert "Too many failed login attempts" in response.content.decode()
     assert SESSION_KEY not in client.session

@@ -19,8 +19,16 @@ def test_latvian_is_the_default(client):
 
 
 @pytest.mark.parametrize("accept", ["en", "en-GB,en;q=0.9", "lv;q=0.5,en;q=0.9"])
-def test_english_when_the_browser_prefers_it(client, accept):
-    assert html_lang(client.get("/", HTTP_ACCEPT_LANGUAGE=accept)) == "en"
+def test_pages_stay_latvian_whatever_the_browser_prefers(client, accept):
+    # the state portal opens in Latvian; English is chosen with the switch, not by the browser
+    assert html_lang(client.get("/", HTTP_ACCEPT_LANGUAGE=accept)) == "lv"
+
+
+@pytest.mark.parametrize("accept", ["en", "en-GB,en;q=0.9"])
+def test_the_api_follows_accept_language(client, accept):
+    response = client.get("/api/v1/cases/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code in {401, 403}
+    assert response["Content-Language"] == "en"
 
 
 @pytest.mark.parametrize("accept", ["de", "xx", "zz-ZZ", "*", "", "ru,de;q=0.8", ";;;===", "a" * 500])

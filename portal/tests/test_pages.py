@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_page_has_the_accessible_structure(client):
-    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    content = client.get("/").content.decode()
     assert '<html lang="en">' in content
     assert 'class="skip-link" href="#main"' in content
     assert '<main id="main"' in content
@@ -19,7 +20,8 @@ def test_home_page_has_the_accessible_structure(client):
 def test_header_shows_the_logged_in_person_and_whom_they_act_for(client):
     user = UserFactory(person__first_name="Līga", person__last_name="Ozola")
     client.post("/account/login/", {"person": user.person.pk, "means": "eid_card"})
-    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    content = client.get("/").content.decode()
     assert 'data-testid="current-user">Līga Ozola<' in content
     assert 'data-testid="acting-for"' in content
 
@@ -32,7 +34,8 @@ def test_demo_banner_is_shown_only_while_demo_login_is_on(client, settings):
 
 
 def test_not_found_page_is_in_the_layout_and_the_page_language(client):
-    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/no-such-page/")
     assert response.status_code == 404
     content = response.content.decode()
     assert '<html lang="en">' in content
@@ -55,6 +58,7 @@ def test_csrf_failure_page_explains_in_the_page_language(client):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/account/login/", {"person": 1}, HTTP_ACCEPT_LANGUAGE="en")
+    strict.cookies["django_language"] = "en"
+    response = strict.post("/account/login/", {"person": 1})
     assert response.status_code == 403
     assert "The form has expired" in response.content.decode()

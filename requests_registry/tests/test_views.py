@@ -45,7 +45,8 @@ def test_apply_needs_login_with_substantial_assurance(client):
 def test_apply_renders_eform_in_active_language(client):
     service = ServiceFactory()
     login(client, UserFactory())
-    response = client.get(apply_url(service), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get(apply_url(service))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in html
@@ -100,10 +101,10 @@ def test_apply_invalid_form_shows_errors_and_stores_nothing(client, settings):
 def test_apply_file_too_big_refused(client):
     service = ServiceFactory()
     login(client, UserFactory())
+    client.cookies["django_language"] = "en"
     response = client.post(
         apply_url(service),
         {**VALID_DATA, "action": "check", "document": pdf_upload(size=20000)},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "too big" in response.content.decode()
     assert client.post(apply_url(service), {"action": "submit"}).status_code == 302
@@ -489,7 +490,8 @@ def test_staff_list_counts_at_most_the_cap(client, monkeypatch):
     for _ in range(5):
         CaseFactory(service=service)
     login(client, staff_of(agency))
-    response = client.get(reverse("requests_registry:agency-case-list"), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("requests_registry:agency-case-list"))
     assert response.context["page"].paginator.capped
     assert response.context["page"].paginator.count == 3
     assert "More than 3 cases" in response.content.decode()
@@ -526,6 +528,7 @@ def test_case_filed_on_authorisation_says_so_to_the_client(client):
         authorisation_reference="PILN-2026-17",
     )
     login(client, user)
-    html = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(case.get_absolute_url()).content.decode()
     assert "Authorised e-service" in html and "PILN-2026-17" in html and str(role.centre) in html
     assert str(role.user) in html
