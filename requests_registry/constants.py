@@ -74,3 +74,4 @@ class ConsultationOutcome(models.TextChoices):
 
 FEEDBACK_MIN = 1
 FEEDBACK_MAX = 5
+FEEDBACK_COMMENT_LIMIT = 2000

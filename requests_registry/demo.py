@@ -8,9 +8,10 @@ from catalogue.selectors import ServiceNotFound, service_get_published
 
 from . import services
 from .constants import Basis, CaseStatus, Channel
-from .models import Case
+from .models import Case, Consultation
 
 BACK_OFFICE = "VSAA back office (demo)"
+DEMO_CONSULTATION_TOPIC = "Kā pieteikt bērna piedzimšanas pabalstu"
 
 
 def _user(people: dict, key: str):
@@ -20,7 +21,7 @@ def _user(people: dict, key: str):
 
 @transaction.atomic
 def load_demo_cases(people: dict) -> int:
-    """Create the demo cases that do not exist yet; returns how many were created."""
+    """Create the demo cases and consultations that do not exist yet; returns how many were created."""
     anna = people.get("citizen_parent")
     anna_user = _user(people, "citizen_parent")
     staff = _user(people, "vsaa_staff")
@@ -82,6 +83,27 @@ def load_demo_cases(people: dict) -> int:
                 external_reference=ref,
                 status=CaseStatus.COMPLETED,
                 note="Izziņa izsniegta klātienē.",
+            )
+            created += 1
+        # Anna phoned the Valmiera one-stop centre before applying; she has not rated the advice yet
+        specialist = _user(people, "centre_specialist")
+        if (
+            anna is not None
+            and specialist is not None
+            and not Consultation.objects.filter(client_person=anna, topic=DEMO_CONSULTATION_TOPIC).exists()
+        ):
+            service = service_get_published(code="1011")
+            role = specialist.staff_roles.filter(centre__isnull=False).select_related("centre").first()
+            services.consultation_register(
+                consulted_by=specialist,
+                channel=Channel.PHONE,
+                topic=DEMO_CONSULTATION_TOPIC,
+                duration_minutes=6,
+                outcome="answered",
+                service=service,
+                client=anna,
+                agency=service.agency,
+                centre=role.centre if role else None,
             )
             created += 1
     except ServiceNotFound:  # the catalogue was not loaded

@@ -32,6 +32,7 @@ from .constants import (
     CASE_SEQUENCE_DIGITS,
     CLIENT_WITHDRAWABLE,
     EFORM_CHANNELS,
+    FEEDBACK_COMMENT_LIMIT,
     FEEDBACK_MAX,
     FEEDBACK_MIN,
     TRANSITIONS,
@@ -789,11 +790,17 @@ def _check_rating(rating: Any) -> int:
     return value
 
 
+def _check_comment(comment: str) -> None:
+    if len(comment or "") > FEEDBACK_COMMENT_LIMIT:
+        raise CaseValidationError(
+            {"comment": [_("Enter at most %(limit)s characters.") % {"limit": FEEDBACK_COMMENT_LIMIT}]}
+        )
+
+
 def feedback_give_for_case(*, case: Case, user, rating: Any, comment: str = "", request=None) -> Feedback:
     """The client rates a completed case, once."""
     value = _check_rating(rating)
-    if len(comment or "") > 2000:
-        raise CaseValidationError({"comment": [_("Enter at most %(limit)s characters.") % {"limit": 2000}]})
+    _check_comment(comment)
     if case.status != CaseStatus.COMPLETED:
         raise NotAllowed(_("Feedback can be given on a completed case."))
     try:
@@ -817,12 +824,21 @@ def feedback_give_for_case(*, case: Case, user, rating: Any, comment: str = "", 
 def feedback_give_for_consultation(
     *, consultation: Consultation, user=None, rating: Any, comment: str = "", request=None
 ) -> Feedback:
-    """Rate a consultation, once."""
+    """The client (or whoever represents them) rates a consultation, once."""
     value = _check_rating(rating)
+    _check_comment(comment)
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
-                consultation=consultation, rating=value, comment=(comment or "").strip()[:2000], given_by=user
+                consultation=consultation, rating=value, comment=(comment or "").strip(), given_by=user
+            )
+            audit.record(
+                action="feedback.give",
+                actor=user,
+                acting_for=consultation.client,
+                target=consultation,
+                request=request,
+                data={"rating": value},
             )
     except IntegrityError:
         raise NotAllowed(_("Feedback on this consultation has already been given.")) from None

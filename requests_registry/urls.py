@@ -9,6 +9,9 @@ NUMBER = r"(?P<number>[0-9]{4,6}-[0-9]{7})"
 urlpatterns = [
     path("", views.my_cases_view, name="my-cases"),
     path("apply/<str:code>/", views.apply_view, name="apply"),
+    path("consultations/", views.my_consultations_view, name="my-consultations"),
+    path("consultations/<int:pk>/", views.consultation_detail_view, name="consultation-detail"),
+    path("consultations/<int:pk>/feedback/", views.consultation_feedback_view, name="consultation-feedback"),
     path("inbox/", views.inbox_view, name="inbox"),
     path("inbox/documents/<int:pk>/", views.inbox_document_view, name="inbox-document"),
     # agency staff

@@ -23,7 +23,14 @@ from eaccount.selectors import person_get_by_personal_code
 
 from . import drafts, selectors, services
 from .constants import CLIENT_WITHDRAWABLE, TRANSITIONS, CaseStatus, Channel
-from .exceptions import CaseNotFound, CaseValidationError, InvalidTransition, NotAllowed, ServiceNotAvailable
+from .exceptions import (
+    CaseNotFound,
+    CaseValidationError,
+    ConsultationNotFound,
+    InvalidTransition,
+    NotAllowed,
+    ServiceNotAvailable,
+)
 from .forms import (
     AnswerForm,
     CaseFilterForm,
@@ -312,6 +319,68 @@ def case_feedback_view(request, number: str):
             messages.success(request, _("Thank you for your feedback."))
             return redirect(case.get_absolute_url())
     return _case_page(request, case, feedback_form=form, status=400)
+
+
+# --- citizens: consultations they were given, and their feedback --------------------------------
+
+
+@citizen_required
+def my_consultations_view(request):
+    principal = current_principal(request)
+    consultations = selectors.consultation_list_for_user(user=request.user, principal=principal)
+    return render(
+        request,
+        "requests_registry/my_consultations.html",
+        {"principal": principal, "page": _page(request, consultations)},
+    )
+
+
+def _consultation_page(request, pk: int, *, feedback_form=None, status=200):
+    try:
+        consultation = selectors.consultation_get_for_user(user=request.user, pk=pk)
+    except ConsultationNotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "requests_registry/consultation_detail.html",
+        {"consultation": consultation, "feedback_form": feedback_form or FeedbackForm()},
+        status=status,
+    )
+
+
+@citizen_required
+def consultation_detail_view(request, pk: int):
+    return _consultation_page(request, pk)
+
+
+@require_POST
+@citizen_required
+def consultation_feedback_view(request, pk: int):
+    try:
+        consultation = selectors.consultation_get_for_user(user=request.user, pk=pk)
+    except ConsultationNotFound:
+        raise Http404 from None
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_give_for_consultation(
+                consultation=consultation,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except NotAllowed as error:
+            messages.error(request, error.message)
+            return redirect(consultation.get_absolute_url())
+        except CaseValidationError as error:
+            for name, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect(consultation.get_absolute_url())
+    return _consultation_page(request, pk, feedback_form=form, status=400)
 
 
 # --- citizens: the e-account inbox (messages and delivered documents) ---------------------------

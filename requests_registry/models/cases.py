@@ -310,9 +310,16 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return f"{self.topic} ({self.created_at:%Y-%m-%d})" if self.created_at else self.topic
 
+    def get_absolute_url(self) -> str:
+        return reverse("requests_registry:consultation-detail", kwargs={"pk": self.pk})
+
     @property
     def is_anonymous(self) -> bool:
         return not (self.client_person_id or self.client_organisation_id)
+
+    @property
+    def client(self):
+        return self.client_person if self.client_person_id else self.client_organisation
 
 
 class Feedback(models.Model):

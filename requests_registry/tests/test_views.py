@@ -532,3 +532,127 @@ def test_case_filed_on_authorisation_says_so_to_the_client(client):
     html = client.get(case.get_absolute_url()).content.decode()
     assert "Authorised e-service" in html and "PILN-2026-17" in html and str(role.centre) in html
     assert str(role.user) in html
+
+
+# --- consultations the citizen was given, and their feedback ---------------------------------------
+
+
+def _consultation(client_obj=None, *, topic="Kā pieteikt pabalstu?", **extra):
+    from requests_registry import services
+
+    agency = AgencyFactory()
+    return services.consultation_register(
+        consulted_by=staff_of(agency),
+        channel="phone",
+        topic=topic,
+        duration_minutes=5,
+        outcome="answered",
+        service=ServiceFactory(agency=agency),
+        agency=agency,
+        client=client_obj,
+        **extra,
+    )
+
+
+def test_my_consultations_lists_the_principals_only(client, people):
+    mine = _consultation(people["owner"].person, topic="Mana konsultācija")
+    _consultation(people["stranger"].person, topic="Sveša konsultācija")
+    _consultation(None, topic="Anonīma konsultācija", anonymous_phone="+37120000000")
+    login(client, people["owner"])
+
+    response = client.get(reverse("requests_registry:my-consultations"))
+
+    assert [c.pk for c in response.context["page"].object_list] == [mine.pk]
+    html = response.content.decode()
+    assert "Mana konsultācija" in html and "Sveša" not in html and "Anonīma" not in html
+
+
+@pytest.mark.parametrize(
+    "who, client_key, allowed",
+    [
+        ("owner", "owner", True),
+        ("parent", "child", True),
+        ("board_member", "organisation", True),
+        ("stranger", "owner", False),
+        ("stranger", "child", False),
+        ("owner", "organisation", False),
+    ],
+)
+def test_consultation_page_and_feedback_access(client, people, who, client_key, allowed):
+    target = people[client_key]
+    consultation = _consultation(getattr(target, "person", target))
+    login(client, people[who])
+
+    page = client.get(consultation.get_absolute_url())
+    feedback = client.post(
+        reverse("requests_registry:consultation-feedback", kwargs={"pk": consultation.pk}), {"rating": "4"}
+    )
+
+    assert page.status_code == (200 if allowed else 404)
+    assert feedback.status_code == (302 if allowed else 404)
+    assert Feedback.objects.filter(consultation=consultation).exists() is allowed
+
+
+def test_a_delegate_does_not_see_the_principals_consultations(client):
+    from delegation.services import delegation_grant
+
+    principal, agent = UserFactory(), UserFactory()
+    consultation = _consultation(principal.person)
+    delegation_grant(
+        principal=principal.person, agent=agent.person, granted_by=principal, services=[consultation.service]
+    )
+    login(client, agent)
+    assert client.get(consultation.get_absolute_url()).status_code == 404
+    assert not client.get(reverse("requests_registry:my-consultations")).context["page"].object_list
+
+
+def test_consultation_feedback_once_with_errors_in_the_page(client):
+    user = UserFactory()
+    consultation = _consultation(user.person)
+    login(client, user)
+    url = reverse("requests_registry:consultation-feedback", kwargs={"pk": consultation.pk})
+
+    bad = client.post(url, {"rating": "9", "comment": "x" * 2001})
+    assert bad.status_code == 400 and 'class="error-summary"' in bad.content.decode()
+    assert not Feedback.objects.exists()
+
+    assert client.post(url, {"rating": "5", "comment": "Paldies"}).status_code == 302
+    again = client.post(url, {"rating": "1"})
+    assert again.status_code == 302
+    assert Feedback.objects.get().rating == 5
+    assert AuditEvent.objects.filter(action="feedback.give", actor_id=user.pk).count() == 1
+
+    page = client.get(consultation.get_absolute_url())
+    assert page.context["consultation"].feedback_rating == 5
+    assert 'id="feedback-title"' not in page.content.decode()
+    listing = client.get(reverse("requests_registry:my-consultations"))
+    assert listing.context["page"].object_list[0].feedback_rating == 5
+
+
+def test_consultation_unknown_or_absurd_id_404(client):
+    login(client, UserFactory())
+    assert client.get("/cases/consultations/999999/").status_code == 404
+    assert client.get(f"/cases/consultations/{10**30}/").status_code == 404
+
+
+def test_my_consultations_fixed_query_count(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    login(client, user)
+    url = reverse("requests_registry:my-consultations")
+
+    def given(n):
+        for _ in range(n):
+            consultation = _consultation(user.person)
+            Feedback.objects.create(consultation=consultation, rating=3)
+        client.get(url)
+
+    given(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    expected = len(few.captured_queries)  # now: the next request resets the query log
+    given(20)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200

@@ -93,3 +93,37 @@ def test_anna_acts_for_her_son_and_the_header_says_so(page, login_as, demo_data)
     expect(page).to_have_url(re.compile(r"/cases/apply/1011/$"))
     expect(page.get_by_test_id("acting-for")).to_have_text("Jānis Bērziņš")
     expect(page.get_by_test_id("apply-for")).to_have_text("Jānis Bērziņš")
+
+
+def test_anna_rates_the_consultation_she_was_given(page, login_as, demo_data):
+    # given the advice Anna got by phone from the Valmiera centre
+    from requests_registry.demo import DEMO_CONSULTATION_TOPIC, load_demo_cases
+    from requests_registry.models import Feedback
+
+    load_demo_cases(demo_data)
+    login_as(page, "citizen_parent", means="eid_card")
+
+    # when she opens her consultations, she sees it and can rate it
+    page.goto("/cases/consultations/")
+    expect(page.locator("table.data-table")).to_contain_text(DEMO_CONSULTATION_TOPIC)
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=DEMO_CONSULTATION_TOPIC, exact=True).click()
+    expect(page.locator("#feedback-title")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    # a rating is required: the error is listed and nothing is stored
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert not Feedback.objects.exists()
+
+    # then she rates it with the keyboard-reachable radio buttons and sees her rating
+    page.check("input[name='rating'][value='5']")
+    page.fill("#id_comment", "Paldies, viss skaidrs.")
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    expect(page.locator("main")).to_contain_text("5")
+    expect(page.locator("#feedback-title")).to_have_count(0)
+    assert Feedback.objects.get().rating == 5
