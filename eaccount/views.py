@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from audit.services import client_ip
+
 from . import selectors, services
 from .constants import AssuranceLevel
 from .forms import DemoLoginForm
@@ -27,10 +29,14 @@ def _safe_next(request, candidate: str | None) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _client_address(group, request) -> str:
+    return client_ip(request) or ""
+
+
 def _too_many_failures(request) -> bool:
     """LOGIN_FAILURE_RATE ("5/m") failures from one address in the window block further attempts."""
     usage = get_usage(
-        request, group=LOGIN_FAILURE_GROUP, key="ip", rate=settings.LOGIN_FAILURE_RATE, method=ALL
+        request, group=LOGIN_FAILURE_GROUP, key=_client_address, rate=settings.LOGIN_FAILURE_RATE, method=ALL
     )
     # a failing cache answers limit 0: refuse rather than let unlimited guesses through
     return usage is not None and usage["count"] >= usage["limit"]
@@ -40,7 +46,7 @@ def _count_failure(request) -> None:
     get_usage(
         request,
         group=LOGIN_FAILURE_GROUP,
-        key="ip",
+        key=_client_address,
         rate=settings.LOGIN_FAILURE_RATE,
         method=ALL,
         increment=True,

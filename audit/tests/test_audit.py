@@ -112,3 +112,22 @@ def test_the_database_refuses_raw_updates_and_deletes(user, sql):
     # then the row is untouched
     event.refresh_from_db()
     assert event.action == "auth.login"
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, expected",
+    [
+        (0, "203.0.113.5", "192.0.2.7"),  # no trusted proxy: the header is the visitor's word only
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # a forged entry on the left is ignored
+        (2, "198.51.100.1, 203.0.113.5, 10.0.0.3", "203.0.113.5"),
+        (1, "", "192.0.2.7"),  # the proxy was bypassed
+        (2, "203.0.113.5", "192.0.2.7"),  # fewer entries than proxies
+        (1, "not-an-address", "192.0.2.7"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert audit.client_ip(request) == expected

@@ -128,6 +128,31 @@ def test_failed_logins_are_rate_limited(client, settings):
     assert response.status_code == 302
 
 
+def test_behind_a_proxy_failures_count_per_visitor_not_per_proxy(client, settings):
+    # given the portal behind one reverse proxy (every request comes from 10.0.0.9) and a limit of 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_FAILURE_RATE = "2/m"
+    user = UserFactory()
+    proxy = {"REMOTE_ADDR": "10.0.0.9"}
+    # when one visitor fails twice, even trying to hide behind a forged X-Forwarded-For entry
+    for forged in ("198.51.100.1", "198.51.100.2"):
+        client.post(
+            LOGIN,
+            {"person": 999_999, "means": "eid_card"},
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5",
+            **proxy,
+        )
+    # then that visitor is refused, and another visitor through the same proxy is not
+    blocked = client.post(
+        LOGIN, {"person": user.person.pk, "means": "eid_card"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+    )
+    assert blocked.status_code == 429
+    other = client.post(
+        LOGIN, {"person": user.person.pk, "means": "eid_card"}, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy
+    )
+    assert other.status_code == 302
+
+
 def test_successful_logins_are_not_counted_as_failures(client, settings):
     settings.LOGIN_FAILURE_RATE = "2/m"
     user = UserFactory()
