@@ -69,38 +69,43 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
     categories = _load_categories(data.get("categories", []))
     centres = list(ServiceCentre.objects.all())
     service_ids = []
+    # once a pilot service exists its agency keeps it: loading again must not undo their edits
+    existing = set(
+        Service.objects.filter(code__in=[row["code"] for row in data["services"]]).values_list(
+            "code", flat=True
+        )
+    )
     for row in data["services"]:
+        if row["code"] in existing:
+            continue
         fee = row.get("fee_eur")
         facets = row.get("facets", {})
-        service, _ = Service.objects.update_or_create(
+        service = Service.objects.create(
             code=row["code"],
-            defaults={
-                "title_lv": row["title_lv"],
-                "title_en": row.get("title_en", ""),
-                "description_lv": row.get("description_lv", ""),
-                "description_en": row.get("description_en", ""),
-                "agency": agencies[row["agency"]],
-                "category": categories.get(row.get("category", "")),
-                "audience": row["audience"],
-                "fee_eur": Decimal(fee) if fee else None,
-                "payment_mode": row.get("payment_mode", PaymentMode.NONE),
-                "processing_days": row["processing_days"],
-                "authorised_filing_allowed": row.get("authorised_filing", False),
-                "municipality_specific": row.get("municipality_specific", False),
-                "internal": row.get("internal", False),
-                "legal_basis": row.get("legal_basis", []),
-                "facet_multichannel": facets.get("multichannel", len(row["channels"]) > 1),
-                "facet_multichannel_note": facets.get("multichannel_note", ""),
-                "facet_territorial": facets.get("territorial", True),
-                "facet_territorial_note": facets.get("territorial_note", ""),
-                "facet_all_groups": facets.get("all_groups", True),
-                "facet_all_groups_note": facets.get("all_groups_note", ""),
-                "facet_cross_border": facets.get("cross_border", False),
-                "facet_cross_border_note": facets.get("cross_border_note", ""),
-                "eform": eform_definition_validate(row.get("eform", [])),
-                "state": ServiceState.PUBLISHED,
-                "pending": None,
-            },
+            title_lv=row["title_lv"],
+            title_en=row.get("title_en", ""),
+            description_lv=row.get("description_lv", ""),
+            description_en=row.get("description_en", ""),
+            agency=agencies[row["agency"]],
+            category=categories.get(row.get("category", "")),
+            audience=row["audience"],
+            fee_eur=Decimal(fee) if fee else None,
+            payment_mode=row.get("payment_mode", PaymentMode.NONE),
+            processing_days=row["processing_days"],
+            authorised_filing_allowed=row.get("authorised_filing", False),
+            municipality_specific=row.get("municipality_specific", False),
+            internal=row.get("internal", False),
+            legal_basis=row.get("legal_basis", []),
+            facet_multichannel=facets.get("multichannel", len(row["channels"]) > 1),
+            facet_multichannel_note=facets.get("multichannel_note", ""),
+            facet_territorial=facets.get("territorial", True),
+            facet_territorial_note=facets.get("territorial_note", ""),
+            facet_all_groups=facets.get("all_groups", True),
+            facet_all_groups_note=facets.get("all_groups_note", ""),
+            facet_cross_border=facets.get("cross_border", False),
+            facet_cross_border_note=facets.get("cross_border_note", ""),
+            eform=eform_definition_validate(row.get("eform", [])),
+            state=ServiceState.PUBLISHED,
         )
         service.life_events.set([life_events[code] for code in row.get("life_events", [])])
         for code in row["channels"]:
@@ -108,8 +113,7 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
             if code == "vpvkac":
                 service_channel.centres.set(centres)
         service_ids.append(service.pk)
-        # the first load publishes version 1; a later load adds a version only if the fixture changed
-        service_version_create(service=service)
+        service_version_create(service=service)  # version 1
     service_search_refresh(service_ids=service_ids)
     return {
         "agencies": len(agencies),

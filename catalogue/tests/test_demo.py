@@ -38,3 +38,27 @@ def test_missing_service(code):
         service_get_published(code=code)
     with pytest.raises(Service.DoesNotExist):
         service_get_published(code=code)
+
+
+@pytest.mark.django_db
+def test_loading_again_keeps_what_the_agency_admin_changed(people):
+    # given the VSAA admin published a new title for 1011 and left another change pending
+    from catalogue import services
+
+    admin = people["vsaa_admin"]
+    service = service_get_published(code="1011")
+    data = services.service_working_snapshot(service=service)
+    services.service_update(service=service, user=admin, data={**data, "title_lv": "Bērna pabalsts (jauns)"})
+    services.service_publish(service=service, user=admin)
+    data = services.service_working_snapshot(service=service)
+    services.service_update(service=service, user=admin, data={**data, "title_en": "Pending title"})
+    versions = ServiceVersion.objects.count()
+
+    # when the demo data is loaded again (as `scripts/start` does on every start)
+    load_pilot_catalogue()
+
+    # then the published edit, the pending one and the version history are all still there
+    service.refresh_from_db()
+    assert service.title_lv == "Bērna pabalsts (jauns)" and service.version == 2
+    assert service.pending["title_en"] == "Pending title"
+    assert ServiceVersion.objects.count() == versions
