@@ -3,6 +3,8 @@
 The `acr` claim of the ID token says which means the person used; it becomes the session's level.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +25,25 @@ ACR_LEVELS = {
     "substantial": AssuranceLevel.SUBSTANTIAL,
     "low": AssuranceLevel.LOW,
 }
+
+
+OIDC_ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 - a session key name; mozilla-django-oidc keeps it there
+
+
+def identity_provider_logout_url(*, id_token: str | None, return_to: str) -> str | None:
+    """Where to send the browser after the portal's own logout so that the identity provider's session
+    ends too (OpenID Connect RP-initiated logout); None without the endpoint or an ID token."""
+    endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+    if not (settings.OIDC_ENABLED and endpoint and id_token):
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": return_to,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def level_from_acr(acr: str | None) -> AssuranceLevel:

@@ -17,6 +17,7 @@ from audit.services import client_ip
 from . import selectors, services
 from .constants import AssuranceLevel
 from .forms import DemoLoginForm
+from .oidc import OIDC_ID_TOKEN_SESSION_KEY, identity_provider_logout_url
 
 LOGIN_FAILURE_GROUP = "eaccount.login-failure"
 
@@ -81,18 +82,27 @@ def login_view(request):
     return render(request, "eaccount/login.html", {"form": form, "required_level": required_level})
 
 
+def _home_after_logout(request, id_token: str | None):
+    """Home, by way of the identity provider's logout when the person logged in there."""
+    home = reverse("home")
+    url = identity_provider_logout_url(id_token=id_token, return_to=request.build_absolute_uri(home))
+    return redirect(url or home)
+
+
 @require_POST
 def logout_view(request):
+    id_token = request.session.get(OIDC_ID_TOKEN_SESSION_KEY)
     services.logout_here(request=request)
     messages.info(request, _("You have logged out."))
-    return redirect("home")
+    return _home_after_logout(request, id_token)
 
 
 @require_POST
 def logout_everywhere_view(request):
+    id_token = request.session.get(OIDC_ID_TOKEN_SESSION_KEY)
     services.logout_everywhere(request=request)
     messages.info(request, _("You have logged out on every device."))
-    return redirect("home")
+    return _home_after_logout(request, id_token)
 
 
 @login_required

@@ -162,6 +162,9 @@ LOGIN_FAILURE_RATE = env("LOGIN_FAILURE_RATE", "5/m")
 
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# the identity provider's end_session endpoint: logging out of the portal ends that session too, so
+# the next person at a public computer is not let in by the provider without proving who they are
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT") or ""
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.insert(0, "eaccount.oidc.AssuranceOIDCBackend")
     OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")

@@ -119,3 +119,48 @@ def test_missing_acr_gives_a_low_session(oidc_settings):
     backend, request = backend_with_session()
     log_in(backend, CLAIMS, None)
     assert request.session[SESSION_ASSURANCE_KEY] == "low"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["eaccount:logout", "eaccount:logout-everywhere"])
+def test_logout_ends_the_identity_providers_session_too(client, oidc_settings, view):
+    # given a person who logged in through the identity provider, which offers RP-initiated logout
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.contrib.auth import SESSION_KEY
+    from django.urls import reverse
+
+    oidc_settings.OIDC_ENABLED = True
+    oidc_settings.OIDC_OP_LOGOUT_ENDPOINT = "https://id.example.lv/logout"
+    client.force_login(UserFactory())
+    session = client.session
+    session["oidc_id_token"] = "the-id-token"
+    session.save()
+
+    # when they log out
+    response = client.post(reverse(view))
+
+    # then the portal's session is gone and the browser goes to the provider to end that one
+    assert SESSION_KEY not in client.session
+    url = urlsplit(response["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://id.example.lv/logout"
+    query = parse_qs(url.query)
+    assert query["id_token_hint"] == ["the-id-token"] and query["client_id"] == ["portal"]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint, id_token", [("", "the-id-token"), ("https://id.example.lv/logout", None)])
+def test_logout_stays_home_without_provider_logout_or_provider_login(
+    client, oidc_settings, endpoint, id_token
+):
+    from django.urls import reverse
+
+    oidc_settings.OIDC_ENABLED = True
+    oidc_settings.OIDC_OP_LOGOUT_ENDPOINT = endpoint
+    client.force_login(UserFactory())  # e.g. through the demo login: no ID token
+    if id_token:
+        session = client.session
+        session["oidc_id_token"] = id_token
+        session.save()
+    assert client.post(reverse("eaccount:logout"))["Location"] == reverse("home")
