@@ -300,7 +300,7 @@ def consultation_list_for_user(*, user, principal=None) -> QuerySet[Consultation
     rating = Feedback.objects.filter(consultation=OuterRef("pk")).values("rating")[:1]
     return (
         Consultation.objects.filter(condition)
-        .select_related("service", "agency", "centre", "client_person", "client_organisation")
+        .select_related("service__agency", "agency", "centre", "client_person", "client_organisation")
         .annotate(feedback_rating=Subquery(rating))
         .order_by("-created_at", "-id")
     )
