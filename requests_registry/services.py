@@ -780,66 +780,62 @@ def consultation_register(
     return consultation
 
 
-def _check_rating(rating: Any) -> int:
+def _feedback_give(
+    *, target: Case | Consultation, user, rating: Any, comment: str, request, already_given: str
+) -> Feedback:
+    """One Feedback row for a case or a consultation, with its audit event; a second one is refused."""
     try:
         value = int(rating)
     except (TypeError, ValueError):
         value = 0
     if not FEEDBACK_MIN <= value <= FEEDBACK_MAX:
         raise CaseValidationError({"rating": [_("Choose a rating from 1 to 5.")]})
-    return value
-
-
-def _check_comment(comment: str) -> None:
     if len(comment or "") > FEEDBACK_COMMENT_LIMIT:
         raise CaseValidationError(
             {"comment": [_("Enter at most %(limit)s characters.") % {"limit": FEEDBACK_COMMENT_LIMIT}]}
         )
-
-
-def feedback_give_for_case(*, case: Case, user, rating: Any, comment: str = "", request=None) -> Feedback:
-    """The client rates a completed case, once."""
-    value = _check_rating(rating)
-    _check_comment(comment)
-    if case.status != CaseStatus.COMPLETED:
-        raise NotAllowed(_("Feedback can be given on a completed case."))
+    on = {"case": target} if isinstance(target, Case) else {"consultation": target}
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
-                case=case, rating=value, comment=(comment or "").strip(), given_by=user
+                **on, rating=value, comment=(comment or "").strip(), given_by=user
             )
             audit.record(
                 action="feedback.give",
                 actor=user,
-                acting_for=case.client,
-                target=case,
+                acting_for=target.client,
+                target=target,
                 request=request,
                 data={"rating": value},
             )
     except IntegrityError:
-        raise NotAllowed(_("You have already given feedback on this case.")) from None
+        raise NotAllowed(already_given) from None
     return feedback
+
+
+def feedback_give_for_case(*, case: Case, user, rating: Any, comment: str = "", request=None) -> Feedback:
+    """The client rates a completed case, once."""
+    if case.status != CaseStatus.COMPLETED:
+        raise NotAllowed(_("Feedback can be given on a completed case."))
+    return _feedback_give(
+        target=case,
+        user=user,
+        rating=rating,
+        comment=comment,
+        request=request,
+        already_given=_("You have already given feedback on this case."),
+    )
 
 
 def feedback_give_for_consultation(
     *, consultation: Consultation, user=None, rating: Any, comment: str = "", request=None
 ) -> Feedback:
     """The client (or whoever represents them) rates a consultation, once."""
-    value = _check_rating(rating)
-    _check_comment(comment)
-    try:
-        with transaction.atomic():
-            feedback = Feedback.objects.create(
-                consultation=consultation, rating=value, comment=(comment or "").strip(), given_by=user
-            )
-            audit.record(
-                action="feedback.give",
-                actor=user,
-                acting_for=consultation.client,
-                target=consultation,
-                request=request,
-                data={"rating": value},
-            )
-    except IntegrityError:
-        raise NotAllowed(_("Feedback on this consultation has already been given.")) from None
-    return feedback
+    return _feedback_give(
+        target=consultation,
+        user=user,
+        rating=rating,
+        comment=comment,
+        request=request,
+        already_given=_("Feedback on this consultation has already been given."),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -64,6 +65,13 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count >= self.cap and self._capped_count > self.cap
+
+
+def _add_errors(form, error: CaseValidationError) -> None:
+    """Put a service's field errors on the form (on the form itself for fields it does not have)."""
+    for name, errors in error.errors.items():
+        for message in errors:
+            form.add_error(name if name in form.fields else None, message)
 
 
 def _page(request, qs, *, capped: bool = False):
@@ -282,9 +290,7 @@ def case_answer_view(request, number: str):
                 request=request,
             )
         except CaseValidationError as error:
-            for name, errors in error.errors.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+            _add_errors(form, error)
         except InvalidTransition as error:
             messages.error(request, error.message)
             return redirect(case.get_absolute_url())
@@ -294,15 +300,13 @@ def case_answer_view(request, number: str):
     return _case_page(request, case, answer_form=form, status=400)
 
 
-@require_POST
-@citizen_required
-def case_feedback_view(request, number: str):
-    case = _case_for_user(request, number)
+def _feedback_post(request, target, give):
+    """Give the posted feedback on a case or consultation: (a redirect back to it, form), or (None, the
+    form with its errors) to show on its page."""
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
-            services.feedback_give_for_case(
-                case=case,
+            give(
                 user=request.user,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
@@ -310,15 +314,21 @@ def case_feedback_view(request, number: str):
             )
         except NotAllowed as error:
             messages.error(request, error.message)
-            return redirect(case.get_absolute_url())
+            return redirect(target.get_absolute_url()), form
         except CaseValidationError as error:
-            for name, errors in error.errors.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+            _add_errors(form, error)
         else:
             messages.success(request, _("Thank you for your feedback."))
-            return redirect(case.get_absolute_url())
-    return _case_page(request, case, feedback_form=form, status=400)
+            return redirect(target.get_absolute_url()), form
+    return None, form
+
+
+@require_POST
+@citizen_required
+def case_feedback_view(request, number: str):
+    case = _case_for_user(request, number)
+    response, form = _feedback_post(request, case, partial(services.feedback_give_for_case, case=case))
+    return response or _case_page(request, case, feedback_form=form, status=400)
 
 
 # --- citizens: consultations they were given, and their feedback --------------------------------
@@ -335,11 +345,14 @@ def my_consultations_view(request):
     )
 
 
-def _consultation_page(request, pk: int, *, feedback_form=None, status=200):
+def _consultation_for_user(request, pk: int):
     try:
-        consultation = selectors.consultation_get_for_user(user=request.user, pk=pk)
+        return selectors.consultation_get_for_user(user=request.user, pk=pk)
     except ConsultationNotFound:
         raise Http404 from None
+
+
+def _consultation_page(request, consultation, *, feedback_form=None, status=200):
     return render(
         request,
         "requests_registry/consultation_detail.html",
@@ -350,37 +363,16 @@ def _consultation_page(request, pk: int, *, feedback_form=None, status=200):
 
 @citizen_required
 def consultation_detail_view(request, pk: int):
-    return _consultation_page(request, pk)
+    return _consultation_page(request, _consultation_for_user(request, pk))
 
 
 @require_POST
 @citizen_required
 def consultation_feedback_view(request, pk: int):
-    try:
-        consultation = selectors.consultation_get_for_user(user=request.user, pk=pk)
-    except ConsultationNotFound:
-        raise Http404 from None
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.feedback_give_for_consultation(
-                consultation=consultation,
-                user=request.user,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except NotAllowed as error:
-            messages.error(request, error.message)
-            return redirect(consultation.get_absolute_url())
-        except CaseValidationError as error:
-            for name, errors in error.errors.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
-            return redirect(consultation.get_absolute_url())
-    return _consultation_page(request, pk, feedback_form=form, status=400)
+    consultation = _consultation_for_user(request, pk)
+    give = partial(services.feedback_give_for_consultation, consultation=consultation)
+    response, form = _feedback_post(request, consultation, give)
+    return response or _consultation_page(request, consultation, feedback_form=form, status=400)
 
 
 # --- citizens: the e-account inbox (messages and delivered documents) ---------------------------
@@ -596,9 +588,7 @@ def consultation_new_view(request):
                     request=request,
                 )
             except CaseValidationError as error:
-                for name, errors in error.errors.items():
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
+                _add_errors(form, error)
             else:
                 messages.success(request, _("The consultation has been recorded."))
                 return redirect("requests_registry:consultation-new")
