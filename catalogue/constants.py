@@ -24,13 +24,4 @@ class ServiceState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ChannelCode(models.TextChoices):
-    E_SERVICE = "e_service", _("Online e-service")
-    VPVKAC = "vpvkac", _("One-stop client service centre")
-    AGENCY = "agency", _("At the agency")
-    PHONE = "phone", _("Phone")
-    POST = "post", _("Post")
-    EMAIL = "email", _("E-mail")
-
-
 SERVICE_CODE_REGEX = r"^[0-9]{4,6}$"

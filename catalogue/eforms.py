@@ -40,7 +40,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.lv import pvn
+
+from kernel.identifiers import normalise_personal_code
 
 TEXT = "text"
 LONG_TEXT = "long_text"
@@ -473,20 +474,6 @@ def _clean_choice(f: dict, value: str) -> str:
     if value not in {str(c["value"]) for c in f.get("choices", [])}:
         raise ValidationError(gettext("Select one of the offered choices."))
     return value
-
-
-def normalise_personal_code(value: str) -> str:
-    """A Latvian personal code as "DDMMYY-NNNNN" (or "32NNNN-NNNNN"); company numbers are refused."""
-    raw = pvn.compact(value or "")
-    if raw.startswith("LV"):
-        raw = raw[2:]
-    if len(raw) != 11 or not raw.isdigit() or raw[0] > "3":
-        raise ValidationError(gettext("Enter a valid Latvian personal code, e.g. 010190-12345."))
-    try:
-        pvn.validate(raw)
-    except StdnumError:
-        raise ValidationError(gettext("This personal code is not valid: check the digits.")) from None
-    return f"{raw[:6]}-{raw[6:]}"
 
 
 def _clean_iban(f: dict, value: str) -> str:

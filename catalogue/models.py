@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kernel.constants import Channel
+
 from .constants import (
     SERVICE_CODE_REGEX,
     AgencyKind,
     Audience,
-    ChannelCode,
     PaymentMode,
     ServiceState,
 )
@@ -62,7 +63,7 @@ class ServiceCentre(BilingualName):
 
 
 class Channel(BilingualName):
-    code = models.CharField(_("code"), max_length=20, unique=True, choices=ChannelCode.choices)
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=Channel.choices)
 
     class Meta:
         verbose_name = _("channel")

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from kernel.paginators import WindowCountPaginator
 
 from .constants import ServiceState
 from .models import (
@@ -301,45 +303,6 @@ def service_search(
             qs = qs.filter(search_text__contains=s)
         qs = qs.order_by("title_lv", "code")
     return _with_list_data(qs)
-
-
-class WindowCountPaginator(Paginator):
-    """A paginator that reads the total from the page query itself (COUNT(*) OVER ()), so a search
-    scans its matches once instead of twice (a COUNT query and then the page). Falls back to a
-    COUNT query only for a page past the end."""
-
-    def page(self, number):
-        number = self._int(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(full_count=Window(Count("pk")))[bottom : bottom + self.per_page]
-        )
-        if rows:
-            self.__dict__["count"] = rows[0].full_count
-        else:
-            self.__dict__["count"] = self.object_list.count()
-            if number > 1:
-                raise EmptyPage(_("That page contains no results"))
-        return self._get_page(rows, number, self)
-
-    def _int(self, number) -> int:
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(_("That page number is not an integer")) from None
-        if number < 1:
-            raise EmptyPage(_("That page number is less than 1"))
-        return number
-
-    def get_page(self, number):
-        try:
-            return self.page(number)
-        except PageNotAnInteger:
-            return self.page(1)
-        except EmptyPage:
-            return self.page(max(1, self.num_pages))
 
 
 def search_wants_fuzzy(*, q: str | None, count: int) -> bool:

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.paginators import WindowCountPaginator
+
 from . import selectors, services
 from .constants import ServiceState
 from .forms import SearchForm, ServiceForm
@@ -30,7 +32,7 @@ PAGE_SIZE = 20
 
 
 def _page(request, qs):
-    paginator = selectors.WindowCountPaginator(qs, PAGE_SIZE)
+    paginator = WindowCountPaginator(qs, PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -1,16 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AssuranceLevel(models.TextChoices):
-    """eIDAS levels of assurance, ordered low < substantial < high."""
-
-    LOW = "low", _("low")
-    SUBSTANTIAL = "substantial", _("substantial")
-    HIGH = "high", _("high")
-
-
-ASSURANCE_ORDER = {AssuranceLevel.LOW: 1, AssuranceLevel.SUBSTANTIAL: 2, AssuranceLevel.HIGH: 3}
+# the shared vocabulary, re-exported (one enumeration, defined in kernel)
+from kernel.constants import ASSURANCE_ORDER as ASSURANCE_ORDER
+from kernel.constants import AssuranceLevel as AssuranceLevel
 
 
 class LoginMeans(models.TextChoices):

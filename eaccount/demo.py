@@ -35,7 +35,7 @@ DEMO_ROLES = {
 
 @transaction.atomic
 def load_demo_people() -> dict[str, Person]:
-    from .validators import birth_date_from_personal_code
+    from kernel.identifiers import birth_date_from_personal_code
 
     municipalities = {a.code: a for a in Agency.objects.filter(kind="municipality")}
     people = {}

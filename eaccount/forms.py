@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.identifiers import normalise_personal_code, normalise_registration_number
+
 from .constants import LoginMeans
 from .models import Organisation, Person
 from .selectors import demo_login_persons
-from .validators import normalise_personal_code, normalise_registration_number
 
 
 class DemoLoginForm(forms.Form):

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from kernel.identifiers import validate_personal_code, validate_registration_number
+
 from .constants import StaffRoleKind
-from .validators import validate_personal_code, validate_registration_number
 
 
 class Person(models.Model):

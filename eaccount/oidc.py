@@ -11,11 +11,11 @@ from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 import audit.services as audit
+from kernel.identifiers import normalise_personal_code
 
 from .constants import SESSION_ASSURANCE_KEY, SESSION_LOGIN_MEANS_KEY, AssuranceLevel
 from .models import Person, User
 from .services import person_create, user_create_for_person
-from .validators import normalise_personal_code
 
 ACR_LEVELS = {
     "http://eidas.europa.eu/LoA/high": AssuranceLevel.HIGH,

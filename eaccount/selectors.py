@@ -2,9 +2,10 @@
 
 from django.db.models import QuerySet
 
+from kernel.identifiers import normalise_personal_code
+
 from .constants import AGENCY_ROLES, StaffRoleKind
 from .models import Person, StaffRole, User
-from .validators import normalise_personal_code
 
 
 def staff_roles_active(*, user: User) -> QuerySet[StaffRole]:

@@ -11,6 +11,11 @@ from django.utils import timezone
 import audit.selectors as audit_selectors
 import audit.services as audit
 from catalogue.models import Agency, ServiceCentre
+from kernel.identifiers import (
+    birth_date_from_personal_code,
+    normalise_personal_code,
+    normalise_registration_number,
+)
 
 from .constants import (
     LOGIN_MEANS_ASSURANCE,
@@ -21,11 +26,6 @@ from .constants import (
     StaffRoleKind,
 )
 from .models import Organisation, Person, StaffRole, User
-from .validators import (
-    birth_date_from_personal_code,
-    normalise_personal_code,
-    normalise_registration_number,
-)
 
 
 def person_create(

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "guardian",
     "mozilla_django_oidc",
     # ours, bottom layer first (see DESIGN.md)
+    "kernel",
     "audit",
     "catalogue",
     "eaccount",

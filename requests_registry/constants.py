@@ -3,6 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# the shared vocabulary, re-exported (one enumeration each, defined in kernel)
+from kernel.constants import EFORM_CHANNELS as EFORM_CHANNELS
+from kernel.constants import Basis as Basis
+from kernel.constants import Channel as Channel
+
 
 class CaseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -38,28 +43,6 @@ CLIENT_WITHDRAWABLE = frozenset({S.SUBMITTED, S.REGISTERED})
 
 del S
 
-
-class Basis(models.TextChoices):
-    """On what grounds the filer acted for the client."""
-
-    SELF = "self", _("For oneself")
-    LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
-    DELEGATION = "delegation", _("Delegation")
-    AUTHORISED_FILING = "authorised_filing", _("Authorised e-service (filed by a centre specialist)")
-    AGENCY_REGISTRATION = "agency_registration", _("Registered by the agency")
-
-
-class Channel(models.TextChoices):
-    E_SERVICE = "e_service", _("Online e-service")
-    VPVKAC = "vpvkac", _("One-stop client service centre")
-    AGENCY = "agency", _("At the agency")
-    PHONE = "phone", _("Phone")
-    POST = "post", _("Post")
-    EMAIL = "email", _("E-mail")
-
-
-# Channels on which the e-form is filled in and validated.
-EFORM_CHANNELS = frozenset({Channel.E_SERVICE, Channel.VPVKAC})
 
 CASE_NUMBER_REGEX = r"^[0-9]{4,6}-[0-9]{7}$"
 CASE_SEQUENCE_DIGITS = 7

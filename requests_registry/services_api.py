@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 import audit.services as audit
 import eaccount.selectors as eaccount_selectors
 import eaccount.services as eaccount_services
-from eaccount.validators import normalise_personal_code, normalise_registration_number
+from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
 from .models import ApiClient, IdempotencyRecord
 

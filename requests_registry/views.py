@@ -7,7 +7,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
 from eaccount.inbox import document_get_for, inbox_for
 from eaccount.selectors import person_get_by_personal_code
+from kernel.paginators import CappedPaginator, SafePaginator
 
 from . import drafts, selectors, services
 from .constants import CLIENT_WITHDRAWABLE, TRANSITIONS, CaseStatus, Channel
@@ -50,23 +50,6 @@ citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 
 
-class CappedPaginator(Paginator):
-    """Counts at most `cap` rows (COUNT over a LIMITed subquery), so the list of an agency with a
-    million cases does not count them all on every page; beyond the cap the user narrows the filter."""
-
-    cap = 2000
-
-    @property
-    def count(self) -> int:
-        if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list.order_by()[: self.cap + 1].count()
-        return min(self._capped_count, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self.count >= self.cap and self._capped_count > self.cap
-
-
 def _add_errors(form, error: CaseValidationError) -> None:
     """Put a service's field errors on the form (on the form itself for fields it does not have)."""
     for name, errors in error.errors.items():
@@ -75,7 +58,7 @@ def _add_errors(form, error: CaseValidationError) -> None:
 
 
 def _page(request, qs, *, capped: bool = False):
-    paginator = (CappedPaginator if capped else Paginator)(qs, PAGE_SIZE)
+    paginator = (CappedPaginator if capped else SafePaginator)(qs, PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

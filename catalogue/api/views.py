@@ -14,11 +14,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from catalogue import selectors, services
-from catalogue.constants import Audience, ChannelCode
+from catalogue.constants import Audience
 from catalogue.models import Service
 from catalogue.permissions import service_may_edit
 from catalogue.selectors import Viewer
 from catalogue.viewer import viewer_is_official
+from kernel.constants import Channel
+from kernel.paginators import WindowCountPaginator
 
 # --- output -------------------------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ LIST_PARAMETERS = [
     ),
     OpenApiParameter("agency", OpenApiTypes.STR, description="Holder agency code, e.g. VSAA."),
     OpenApiParameter("life_event", OpenApiTypes.STR, description="Life event code, e.g. child_birth."),
-    OpenApiParameter("channel", OpenApiTypes.STR, enum=ChannelCode.values, description="Channel code."),
+    OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values, description="Channel code."),
     OpenApiParameter(
         "audience", OpenApiTypes.STR, enum=Audience.values, description="person or organisation."
     ),
@@ -145,7 +147,7 @@ LIST_PARAMETERS = [
 
 
 class CataloguePagination(PageNumberPagination):
-    django_paginator_class = selectors.WindowCountPaginator
+    django_paginator_class = WindowCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import eaccount.validators
+import kernel.identifiers
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='Organisation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registration_number', models.CharField(error_messages={'unique': 'An organisation with this registration number already exists.'}, max_length=11, unique=True, validators=[eaccount.validators.validate_registration_number], verbose_name='registration number')),
+                ('registration_number', models.CharField(error_messages={'unique': 'An organisation with this registration number already exists.'}, max_length=11, unique=True, validators=[kernel.identifiers.validate_registration_number], verbose_name='registration number')),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Person',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('personal_code', models.CharField(error_messages={'unique': 'A person with this personal code already exists.'}, max_length=12, unique=True, validators=[eaccount.validators.validate_personal_code], verbose_name='personal code')),
+                ('personal_code', models.CharField(error_messages={'unique': 'A person with this personal code already exists.'}, max_length=12, unique=True, validators=[kernel.identifiers.validate_personal_code], verbose_name='personal code')),
                 ('first_name', models.CharField(max_length=100, verbose_name='first name')),
                 ('last_name', models.CharField(max_length=100, verbose_name='last name')),
                 ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),

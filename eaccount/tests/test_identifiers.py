@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from eaccount.forms import OrganisationForm, PersonForm
-from eaccount.validators import (
+from kernel.identifiers import (
     birth_date_from_personal_code,
     normalise_personal_code,
     normalise_registration_number,
