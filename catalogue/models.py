@@ -142,6 +142,18 @@ class Service(models.Model):
         _("may be filed by a centre specialist under an authorisation"), default=False
     )
     delegable = models.BooleanField(_("may be delegated"), default=True)
+    one_open_case_per_subject = models.BooleanField(
+        _("one open case per subject"),
+        default=False,
+        help_text=_(
+            "A second case for the same subject is refused while the first is open (a one-off service)."
+        ),
+    )
+    minor_may_be_client = models.BooleanField(
+        _("a minor may be the client"),
+        default=False,
+        help_text=_("A parent may file it with their minor child as the client."),
+    )
     internal = models.BooleanField(_("internal (for officials only)"), default=False)
     municipality_specific = models.BooleanField(_("municipality-specific"), default=False)
     facet_multichannel = models.BooleanField(_("multichannel"), default=True)

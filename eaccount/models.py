@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from kernel.constants import PartyKind
 from kernel.identifiers import validate_personal_code, validate_registration_number
 
 from .constants import StaffRoleKind
@@ -13,6 +14,8 @@ from .constants import StaffRoleKind
 
 class Person(models.Model):
     """A natural person. Many never log in: a child, a client without eID."""
+
+    party_kind = PartyKind.PERSON  # kernel.parties: what kind of party this model is
 
     personal_code = models.CharField(
         _("personal code"),
@@ -63,6 +66,8 @@ class Person(models.Model):
 
 
 class Organisation(models.Model):
+    party_kind = PartyKind.ORGANISATION  # kernel.parties
+
     registration_number = models.CharField(
         _("registration number"),
         max_length=11,
