@@ -46,7 +46,7 @@ class Actor:
     @property
     def label(self) -> str:
         """A short name for history rows when there is no user: the API client or the system."""
-        if self.api_client is not None:
+        if not self.system_label and self.api_client is not None:
             return str(self.api_client)[:120]
         return self.system_label[:120]
 

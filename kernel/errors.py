@@ -27,14 +27,19 @@ class DomainError(Exception):
         field_errors: Mapping[str, list] | None = None,
         **extra: Any,
     ):
-        self.message = str(message) if message else str(self.default_message)
+        self._message = message
         if code:
             self.code = code
         self.field_errors: dict[str, list[str]] = {
             k: [str(m) for m in v] for k, v in (field_errors or {}).items()
         }
         self.extra = extra
-        super().__init__(self.message)
+        super().__init__(str(message or self.default_message))
+
+    @property
+    def message(self) -> str:
+        """In the language active when it is read (a lazy message is translated then)."""
+        return str(self._message or self.default_message)
 
     @property
     def problem_type(self) -> str:
@@ -47,6 +52,11 @@ class NotFound(DomainError):
     code = "not_found"
     status = 404
     default_message = _("Not found.")
+
+    def __init__(self, *_what: Any, **kwargs: Any):
+        # what was looked for is never echoed back: it is the asker's input, and the answer is the
+        # same for missing and forbidden
+        super().__init__(None, **kwargs)
 
 
 class PermissionDenied(DomainError):

@@ -10,7 +10,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from eaccount.tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-OUR_APPS = ("audit", "catalogue", "eaccount", "delegation", "requests_registry", "portal")
+OUR_APPS = (
+    "kernel",
+    "audit",
+    "api_clients",
+    "catalogue",
+    "eaccount",
+    "delegation",
+    "requests_registry",
+    "portal",
+)
 
 
 def test_apps_depend_one_way():
