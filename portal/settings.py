@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # ours, bottom layer first (see DESIGN.md)
     "kernel",
     "audit",
+    "api_clients",
     "catalogue",
     "eaccount",
     "delegation",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "delegation.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so it is the first to see a view's exception: a DomainError becomes its error page
+    "portal.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -219,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-purge-stale": {"task": "requests_registry.tasks.drafts_purge_stale", "schedule": 3600.0},
     # Idempotency-Key records past their time (IDEMPOTENCY_KEY_TTL_HOURS)
     "idempotency-records-purge": {
-        "task": "requests_registry.tasks.idempotency_records_purge",
+        "task": "api_clients.tasks.idempotency_records_purge",
         "schedule": 3600.0,
     },
 }

@@ -17,11 +17,3 @@ def drafts_purge_stale(older_than_hours: int = 24) -> int:
     from .drafts import drafts_purge_stale as purge
 
     return purge(older_than_hours=older_than_hours)
-
-
-@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
-def idempotency_records_purge() -> int:
-    """Delete the API's Idempotency-Key records past IDEMPOTENCY_KEY_TTL_HOURS."""
-    from . import services_api
-
-    return services_api.idempotency_records_purge()

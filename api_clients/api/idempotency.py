@@ -7,7 +7,7 @@
 - A missing or malformed key answers 400.
 
 The record is inserted and committed on its own before the work, the work runs in its own
-transaction (the core's services), then the answer is stored. A process that dies mid-way leaves
+transaction (the app's services), then the answer is stored. A process that dies mid-way leaves
 an in-progress record, which a retry takes over after IDEMPOTENCY_LOCK_SECONDS (default 60).
 """
 
@@ -19,8 +19,11 @@ from collections.abc import Callable
 from django.conf import settings
 from rest_framework.response import Response
 
-from .. import services_api
-from ..exceptions import RegistryError
+from kernel.errors import DomainError
+
+from .. import services as api_client_services
+from ..exceptions import IdempotencyConflict
+from ..exceptions import IdempotencyKeyReused as KeyReused
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyMissing, IdempotencyKeyReused
 
 logger = logging.getLogger(__name__)
@@ -86,32 +89,32 @@ def idempotent_call(*, view, request, payload, handler: Callable[[], Response]) 
     """
     key = parse_key(request.headers.get(HEADER))
     try:
-        claim = services_api.idempotency_claim(
+        claim = api_client_services.idempotency_claim(
             client=request.auth, key=key, fingerprint=request_fingerprint(request, payload)
         )
-    except services_api.IdempotencyConflict:
+    except IdempotencyConflict:
         raise IdempotencyKeyInProgress from None
-    except services_api.IdempotencyKeyReused:
+    except KeyReused:
         raise IdempotencyKeyReused from None
     if claim.replay:
         return _replay(claim.record)
     try:
         response = handler()
-    except RegistryError as exc:
+    except DomainError as exc:
         response = view.get_exception_handler()(exc, view.get_exception_handler_context())
-        if response is None:  # pragma: no cover - every RegistryError is mapped in portal.api
-            services_api.idempotency_release(record=claim.record)
+        if response is None:  # pragma: no cover - every DomainError is rendered by portal.api
+            api_client_services.idempotency_release(record=claim.record)
             raise
     except BaseException:
-        services_api.idempotency_release(record=claim.record)
+        api_client_services.idempotency_release(record=claim.record)
         raise
     if response.status_code >= 500:
-        services_api.idempotency_release(record=claim.record)
+        api_client_services.idempotency_release(record=claim.record)
         return response
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
     if response.status_code >= 400:
         headers["Content-Type"] = PROBLEM_CONTENT_TYPE
-    services_api.idempotency_complete(
+    api_client_services.idempotency_complete(
         record=claim.record, status=response.status_code, body=response.data, headers=headers
     )
     return response

@@ -1,4 +1,4 @@
-"""Who may call the case API: an agency's API client for everything, a logged-in person to read."""
+"""Who may call an API: an agency's API client for everything, a logged-in person to read."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 

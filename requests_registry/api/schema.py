@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "requests_registry.api.authentication.ApiClientAuthentication"
+    target_class = "api_clients.api.authentication.ApiClientAuthentication"
     name = "apiClientKey"
 
     def get_security_definition(self, auto_schema):

@@ -130,7 +130,7 @@ def status_change_out(row: dict) -> dict:
 
 
 def case_detail_from_rows(first: dict, rows: list[dict]) -> dict:
-    """The same answer as case_detail_out, from services_api.case_detail_rows_for_agency."""
+    """The same answer as case_detail_out, from selectors.case_detail_rows_for_agency."""
     if first["case__client_person_id"] is not None:
         client = {
             "type": "person",

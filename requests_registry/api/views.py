@@ -7,7 +7,6 @@ import re
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,15 +19,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import catalogue.selectors as catalogue_selectors
-from eaccount.models import Organisation, Person
+from api_clients.api.authentication import ApiClientAuthentication, api_actor
+from api_clients.api.idempotency import HEADER, idempotency_description, idempotent_call
+from api_clients.api.permissions import ApiClientOnly, ApiClientOrSessionReadOnly, api_client_of
+from eaccount import services as eaccount_services
 
-from .. import selectors, services, services_api
+from .. import selectors, services
 from ..constants import CASE_NUMBER_REGEX
 from ..exceptions import CaseNotFound
 from . import schema as _schema  # noqa: F401  (registers the security scheme)
-from .authentication import ApiClientAuthentication
-from .idempotency import HEADER, idempotency_description, idempotent_call
-from .permissions import ApiClientOnly, ApiClientOrSessionReadOnly, api_client_of
 from .serializers import (
     HISTORY_VALUES,
     CaseCreateIn,
@@ -79,42 +78,6 @@ class CasePagination(CursorPagination):
     max_page_size = 100
 
 
-# What the API reads of a case: the core's selectors decide which cases (access); the API narrows the
-# columns and joins to what it answers with (the selectors' select_related serves the HTML pages).
-CASE_RELATED = ("service", "client_person", "client_organisation")
-CASE_FIELDS = (
-    "id",
-    "number",
-    "status",
-    "channel",
-    "basis",
-    "external_reference",
-    "planned_completion",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "service",
-    "service__code",
-    "client_person",
-    "client_person__personal_code",
-    "client_person__first_name",
-    "client_person__last_name",
-    "client_organisation",
-    "client_organisation__registration_number",
-    "client_organisation__name",
-)
-
-
-LIST_FIELDS = tuple(f for f in CASE_FIELDS if not f.startswith(("client_person__", "client_organisation__")))
-PERSON_FIELDS = ("id", "personal_code", "first_name", "last_name")
-ORGANISATION_FIELDS = ("id", "registration_number", "name")
-
-
-def _lean(cases, *, with_data: bool = False):
-    fields = (*CASE_FIELDS, "data") if with_data else CASE_FIELDS
-    return cases.select_related(None).select_related(*CASE_RELATED).only(*fields)
-
-
 def _cases_for(request, **filters):
     client = api_client_of(request)
     if client is not None:
@@ -126,7 +89,9 @@ def _case_for(request, number: str):
     """The case, if the caller may see it; CaseNotFound for missing, foreign and malformed alike."""
     if not isinstance(number, str) or not _NUMBER.match(number):
         raise CaseNotFound(number)
-    found = list(_lean(_cases_for(request), with_data=True).filter(number=number).order_by()[:1])
+    found = list(
+        selectors.case_api_lean(_cases_for(request), with_data=True).filter(number=number).order_by()[:1]
+    )
     if not found:
         raise CaseNotFound(number)
     return found[0]
@@ -164,18 +129,7 @@ class CaseListView(CaseApiView):
             "service_code": query.validated_data.get("service"),
             "updated_since": query.validated_data.get("updated_since"),
         }
-        # the page first (cases joined only with their service), then its clients in one query
-        # each: joining every matching case's client before the sort and limit costs far more
-        cases = (
-            _cases_for(request, **filters)
-            .select_related(None)
-            .select_related("service")
-            .only(*LIST_FIELDS)
-            .prefetch_related(
-                Prefetch("client_person", queryset=Person.objects.only(*PERSON_FIELDS)),
-                Prefetch("client_organisation", queryset=Organisation.objects.only(*ORGANISATION_FIELDS)),
-            )
-        )
+        cases = selectors.case_api_page_query(_cases_for(request, **filters))
         paginator = CasePagination()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response([case_out(case) for case in page])
@@ -217,12 +171,11 @@ class CaseListView(CaseApiView):
                     {"service": [_("No published service of your agency has this code.")]}
                 )
             with transaction.atomic():  # a client created here goes again if the case is refused
-                party = services_api.case_client_find_or_create(**data["client"])
+                party = eaccount_services.party_find_or_create(**data["client"])
                 case = services.case_register_received(
+                    actor=api_actor(request, channel=data["channel"]),
                     service=service,
                     client=party,
-                    channel=data["channel"],
-                    system_label=client.system_label,
                     external_reference=data["external_reference"],
                     data=data["data"],
                     status=data["status"],
@@ -247,9 +200,7 @@ class CaseDetailView(CaseApiView):
     def get(self, request, number: str):
         client = api_client_of(request)
         if client is not None:  # the hot path: two fixed SQL statements
-            case, history = services_api.case_detail_rows_for_agency(
-                agency_id=client.agency_id, number=number
-            )
+            case, history = selectors.case_detail_rows_for_agency(agency_id=client.agency_id, number=number)
             return Response(case_detail_from_rows(case, history))
         case = _case_for(request, number)
         return Response(
@@ -277,7 +228,6 @@ class CaseStatusChangeView(CaseApiView):
         tags=["cases"],
     )
     def post(self, request, number: str):
-        client = api_client_of(request)
         payload = StatusChangeIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -285,11 +235,9 @@ class CaseStatusChangeView(CaseApiView):
         def change():
             case = _case_for(request, number)
             case = services.case_change_status(
+                actor=api_actor(request, channel=data["channel"]),
                 case=case,
                 to=data["status"],
-                actor=None,
-                system_label=client.system_label,
-                channel=data["channel"],
                 note=data["note"],
                 visible_to_client=data["visible_to_client"],
             )

@@ -1,2 +1,1 @@
-from .api_clients import *  # noqa: F403
 from .cases import *  # noqa: F403

@@ -10,13 +10,14 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.test import APIRequestFactory
 
+from api_clients import services as services_api
+from api_clients.api.authentication import ApiClientAuthentication
+from api_clients.api.exceptions import IdempotencyKeyMissing
+from api_clients.api.idempotency import parse_key
+from api_clients.exceptions import IdempotencyConflict, IdempotencyKeyReused
+from api_clients.models import ApiClient, IdempotencyRecord
 from audit.models import AuditEvent
 from eaccount.tests.factories import AgencyFactory
-from requests_registry import services_api
-from requests_registry.api.authentication import ApiClientAuthentication
-from requests_registry.api.exceptions import IdempotencyKeyMissing
-from requests_registry.api.idempotency import parse_key
-from requests_registry.models import ApiClient, IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_first_claim_takes_the_key(credentials):
 
 def test_retry_while_in_progress_is_a_conflict(credentials):
     services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1")
-    with pytest.raises(services_api.IdempotencyConflict):
+    with pytest.raises(IdempotencyConflict):
         services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1")
 
 
@@ -147,7 +148,7 @@ def test_retry_after_completion_replays(credentials):
 def test_same_key_other_request_is_refused(credentials):
     claim = services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1")
     services_api.idempotency_complete(record=claim.record, status=201, body={})
-    with pytest.raises(services_api.IdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReused):
         services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="other")
 
 
@@ -199,7 +200,7 @@ def test_purge_command_deletes_only_expired_records(credentials):
 
 
 def test_purge_task_deletes_only_expired_records(credentials):
-    from requests_registry.tasks import idempotency_records_purge
+    from api_clients.tasks import idempotency_records_purge
 
     services_api.idempotency_claim(client=credentials.client, key="old", fingerprint="f")
     services_api.idempotency_claim(client=credentials.client, key="new", fingerprint="f")

@@ -3,12 +3,12 @@
 
 from django.core.management.base import BaseCommand
 
-from requests_registry import services_api
+from api_clients import services as api_client_services
 
 
 class Command(BaseCommand):
     help = "Delete the API's Idempotency-Key records older than IDEMPOTENCY_KEY_TTL_HOURS."
 
     def handle(self, *args, **options):
-        deleted = services_api.idempotency_records_purge()
+        deleted = api_client_services.idempotency_records_purge()
         self.stdout.write(f"{deleted} expired idempotency record(s) deleted.")

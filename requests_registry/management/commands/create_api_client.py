@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.models import Agency
-from requests_registry import services_api
+from api_clients import services as api_client_services
+from catalogue import selectors as catalogue_selectors
 
 
 class Command(BaseCommand):
@@ -16,10 +16,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, agency: str, name: str, **options):
-        found = Agency.objects.filter(code__iexact=agency.strip()).first()
+        found = catalogue_selectors.agency_get_by_code(code=agency)
         if found is None:
             raise CommandError(f"No agency with the code {agency!r}.")
-        credentials = services_api.api_client_create(agency=found, name=name or f"{found.code} back office")
+        credentials = api_client_services.api_client_create(
+            agency=found, name=name or f"{found.code} back office"
+        )
         client = credentials.client
         self.stdout.write(f"API client #{client.pk} {client.name!r} of {found.code} created.")
         self.stdout.write(f"Key (shown only now, keep it secret): {credentials.key}")
