@@ -28,7 +28,13 @@ class StaffRoleKind(models.TextChoices):
     AGENCY_STAFF = "agency_staff", _("Agency staff member")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     CENTRE_SPECIALIST = "centre_specialist", _("One-stop centre specialist")
+    CENTRE_ADMIN = "centre_admin", _("One-stop centre administrator")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
 
+# The kinds scoped to an agency, to a one-stop centre, and to neither.
 AGENCY_ROLES = {StaffRoleKind.AGENCY_STAFF, StaffRoleKind.AGENCY_ADMIN}
+CENTRE_ROLES = {StaffRoleKind.CENTRE_SPECIALIST, StaffRoleKind.CENTRE_ADMIN}
+PLATFORM_ROLES = {StaffRoleKind.PLATFORM_ADMIN}
+# The kinds that grant and revoke roles (each within its own scope).
+ADMIN_ROLES = {StaffRoleKind.AGENCY_ADMIN, StaffRoleKind.CENTRE_ADMIN, StaffRoleKind.PLATFORM_ADMIN}

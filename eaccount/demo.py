@@ -4,9 +4,9 @@ from datetime import date
 
 from django.db import transaction
 
-from catalogue.models import Agency, ServiceCentre
+from catalogue import selectors as catalogue_selectors
 
-from .constants import StaffRoleKind
+from .constants import ADMIN_ROLES, StaffRoleKind
 from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole, User
 from .services import user_create_for_person
 
@@ -16,16 +16,20 @@ DEMO_PERSONS = {
     "child": ("030718-23455", "Jānis", "Bērziņš", "RIGA", False),
     "board_member": ("321234-56785", "Pēteris", "Kalniņš", "ROJA", True),
     "centre_specialist": ("221179-14568", "Ilze", "Ozola", "VALMIERA", True),
+    "centre_admin": ("070770-14569", "Inga", "Kalēja", "VALMIERA", True),
     "vsaa_admin": ("090290-25676", "Māris", "Liepa", "RIGA", True),
     "vsaa_staff": ("010199-32102", "Edgars", "Zariņš", "RIGA", True),
     "pmlp_admin": ("171288-36781", "Laura", "Krūmiņa", "RIGA", True),
     "platform_admin": ("050475-47891", "Dace", "Vītola", "RIGA", True),
     "client_without_eid": ("280867-18907", "Valdis", "Egle", "VALMIERA", False),
 }
+# A person with a new-format code keeps their old one as the previous code (and is found by either).
+DEMO_PREVIOUS_CODES = {"board_member": "120380-12348"}
 DEMO_COMPANY = ("40003000002", "SIA Demo Koks", "Rūpniecības iela 1, Roja")
 
 DEMO_ROLES = {
     "centre_specialist": (StaffRoleKind.CENTRE_SPECIALIST, None, "VPVKAC-VALMIERA"),
+    "centre_admin": (StaffRoleKind.CENTRE_ADMIN, None, "VPVKAC-VALMIERA"),
     "vsaa_admin": (StaffRoleKind.AGENCY_ADMIN, "VSAA", None),
     "vsaa_staff": (StaffRoleKind.AGENCY_STAFF, "VSAA", None),
     "pmlp_admin": (StaffRoleKind.AGENCY_ADMIN, "PMLP", None),
@@ -37,15 +41,18 @@ DEMO_ROLES = {
 def load_demo_people() -> dict[str, Person]:
     from kernel.identifiers import birth_date_from_personal_code
 
-    municipalities = {a.code: a for a in Agency.objects.filter(kind="municipality")}
+    municipalities = {a.code: a for a in catalogue_selectors.agencies(kind="municipality")}
     people = {}
     for key, (code, first, last, municipality, has_login) in DEMO_PERSONS.items():
         person, _ = Person.objects.update_or_create(
             personal_code=code,
             defaults={
+                "previous_personal_code": DEMO_PREVIOUS_CODES.get(key),
                 "first_name": first,
                 "last_name": last,
-                "birth_date": birth_date_from_personal_code(code) or date(1985, 4, 1),
+                "birth_date": birth_date_from_personal_code(code)
+                or birth_date_from_personal_code(DEMO_PREVIOUS_CODES.get(key, ""))
+                or date(1985, 4, 1),
                 "municipality": municipalities.get(municipality),
                 "email": f"{first.lower()}@example.lv" if has_login else "",
                 "has_eid": has_login,
@@ -53,7 +60,9 @@ def load_demo_people() -> dict[str, Person]:
         )
         people[key] = person
         if has_login and not User.objects.filter(person=person).exists():
-            user_create_for_person(person=person, is_staff=key == "platform_admin")
+            # the admins may enter the Django admin, where they grant and revoke roles in their scope
+            is_admin = key in DEMO_ROLES and DEMO_ROLES[key][0] in ADMIN_ROLES
+            user_create_for_person(person=person, is_staff=is_admin)
     ParentChild.objects.get_or_create(parent=people["citizen_parent"], child=people["child"])
     company, _ = Organisation.objects.update_or_create(
         registration_number=DEMO_COMPANY[0],
@@ -69,9 +78,10 @@ def load_demo_people() -> dict[str, Person]:
         StaffRole.objects.get_or_create(
             user=user,
             kind=kind,
-            agency=Agency.objects.get(code=agency_code) if agency_code else None,
-            centre=ServiceCentre.objects.get(code=centre_code) if centre_code else None,
+            agency=catalogue_selectors.agency_get_by_code(code=agency_code) if agency_code else None,
+            centre=catalogue_selectors.centre_get_by_code(code=centre_code) if centre_code else None,
             revoked_at=None,
+            defaults={"permanent": True},  # demo roles have no end date, on purpose
         )
         if key == "platform_admin" and not user.is_superuser:
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)

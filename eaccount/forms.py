@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
-from .constants import LoginMeans
-from .models import Organisation, Person
+from . import rules
+from .constants import AGENCY_ROLES, CENTRE_ROLES, LoginMeans
+from .exceptions import StaffRoleGrantNotAllowed
+from .models import Organisation, Person, StaffRole
 from .selectors import demo_login_persons
 
 
@@ -46,12 +48,26 @@ class DemoLoginForm(forms.Form):
 
 
 class PersonForm(forms.ModelForm):
+    """Both codes in their normal form; the model says when one is taken (in either column)."""
+
     class Meta:
         model = Person
-        fields = ["personal_code", "first_name", "last_name", "email", "phone", "address"]
+        fields = [
+            "personal_code",
+            "previous_personal_code",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+        ]
 
     def clean_personal_code(self):
         return normalise_personal_code(self.cleaned_data["personal_code"])
+
+    def clean_previous_personal_code(self):
+        value = self.cleaned_data.get("previous_personal_code")
+        return normalise_personal_code(value) if value else None
 
 
 class OrganisationForm(forms.ModelForm):
@@ -61,3 +77,41 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_registration_number(self):
         return normalise_registration_number(self.cleaned_data["registration_number"])
+
+
+class StaffRoleGrantForm(forms.ModelForm):
+    """A grant of a role by `granter`, refused unless rules.staff_role_grant_allowed (the page offers
+    only what the granter's scope allows; the service asks the same rule again when it saves)."""
+
+    granter = None  # the page sets it (the admin's get_form), or pass granter=
+
+    class Meta:
+        model = StaffRole
+        fields = ["user", "kind", "agency", "centre", "valid_from", "valid_until", "permanent"]
+
+    def __init__(self, *args, granter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if granter is not None:
+            self.granter = granter
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, agency, centre = cleaned.get("kind"), cleaned.get("agency"), cleaned.get("centre")
+        # a missing agency or centre is the model's to say ("choose the agency"), not a refusal
+        scoped = (kind not in AGENCY_ROLES or agency is not None) and (
+            kind not in CENTRE_ROLES or centre is not None
+        )
+        if (
+            kind
+            and scoped
+            and not rules.staff_role_grant_allowed(
+                granter=self.granter,
+                kind=kind,
+                agency_id=agency.pk if agency else None,
+                centre_id=centre.pk if centre else None,
+            )
+        ):
+            raise forms.ValidationError(
+                StaffRoleGrantNotAllowed.default_message, code=StaffRoleGrantNotAllowed.code
+            )
+        return cleaned

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,11 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from kernel.constants import PartyKind
 from kernel.identifiers import validate_personal_code, validate_registration_number
 
-from .constants import StaffRoleKind
+from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
+
+# A personal code is never shared, across both columns (Reg. 401 Annex 1 3.15: a person has a
+# current and possibly a previous code): the messages of the three ways it could be.
+PERSON_CODE_IS_OWN_CURRENT = _("The previous personal code must differ from the current one.")
+PERSON_CODE_IS_ANOTHERS_PREVIOUS = _("This personal code is another person's previous personal code.")
+PERSON_CODE_IS_ANOTHERS_CURRENT = _("This personal code is another person's current personal code.")
 
 
 class Person(models.Model):
-    """A natural person. Many never log in: a child, a client without eID."""
+    """A natural person. Many never log in: a child, a client without eID.
+
+    Since 2017 a person may have a new-format code (`32…`) and keep their old one as
+    `previous_personal_code`; the person is found by either, and no code belongs to two persons in
+    any column (checked by `validate_unique`, and by the database: see migration 0003).
+    """
 
     party_kind = PartyKind.PERSON  # kernel.parties: what kind of party this model is
 
@@ -23,6 +35,19 @@ class Person(models.Model):
         unique=True,
         validators=[validate_personal_code],
         error_messages={"unique": _("A person with this personal code already exists.")},
+    )
+    # NULL, not "", when there is none: the column is unique.
+    previous_personal_code = models.CharField(
+        _("previous personal code"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_personal_code],
+        help_text=_(
+            "The code the person had before the current one (e.g. before a new-format code), if any."
+        ),
+        error_messages={"unique": _("Another person already has this previous personal code.")},
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -46,9 +71,54 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_personal_code__isnull=True)
+                | ~Q(previous_personal_code=models.F("personal_code")),
+                name="person_previous_code_differs",
+                violation_error_message=PERSON_CODE_IS_OWN_CURRENT,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def validate_unique(self, exclude=None):
+        """The columns' own uniqueness, and then across them: this person's current code is nobody's
+        previous one, and their previous code is nobody's current one (nor their own)."""
+        errors: dict = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        for fields, message in self.code_conflicts():
+            field = next((name for name in fields if name not in skip), None)
+            if field is not None:
+                errors.setdefault(field, []).append(ValidationError(message, code="personal_code_taken"))
+        if errors:
+            raise ValidationError(errors)
+
+    def code_conflicts(self) -> list[tuple[tuple[str, ...], str]]:
+        """Each way this person's codes clash with their own or another person's: the fields to say it
+        on (the first one a form has) and the message."""
+        current, previous = self.personal_code, self.previous_personal_code
+        others = (
+            type(self)._default_manager.exclude(pk=self.pk) if self.pk else type(self)._default_manager.all()
+        )
+        conflicts = []
+        if previous and previous == current:
+            conflicts.append((("previous_personal_code", "personal_code"), PERSON_CODE_IS_OWN_CURRENT))
+        if current and others.filter(previous_personal_code=current).exists():
+            conflicts.append((("personal_code",), PERSON_CODE_IS_ANOTHERS_PREVIOUS))
+        if previous and others.filter(personal_code=previous).exists():
+            conflicts.append((("previous_personal_code",), PERSON_CODE_IS_ANOTHERS_CURRENT))
+        return conflicts
+
+    @property
+    def personal_codes(self) -> list[str]:
+        """The current code, then the previous one if there is one."""
+        return [code for code in (self.personal_code, self.previous_personal_code) if code]
 
     @property
     def full_name(self) -> str:
@@ -163,7 +233,8 @@ class StaffRoleQuerySet(models.QuerySet):
 
 
 class StaffRole(models.Model):
-    """An access right of a staff member, fixed-term (valid_until) or permanent (none)."""
+    """An access right of a staff member (Reg. 401 Annex 2), fixed-term (`valid_until`) or explicitly
+    `permanent` (and then without an end date): never without an end by accident."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
     kind = models.CharField(_("role"), max_length=30, choices=StaffRoleKind.choices)
@@ -185,6 +256,11 @@ class StaffRole(models.Model):
     )
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    permanent = models.BooleanField(
+        _("permanent"),
+        default=False,
+        help_text=_("A permanent role has no end date; any other role needs one."),
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -203,7 +279,11 @@ class StaffRole(models.Model):
                         agency__isnull=False,
                         centre__isnull=True,
                     )
-                    | Q(kind="centre_specialist", centre__isnull=False, agency__isnull=True)
+                    | Q(
+                        kind__in=["centre_specialist", "centre_admin"],
+                        centre__isnull=False,
+                        agency__isnull=True,
+                    )
                     | Q(kind="platform_admin", agency__isnull=True, centre__isnull=True)
                 ),
                 name="staff_role_scope_matches_kind",
@@ -212,15 +292,43 @@ class StaffRole(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
                 name="staff_role_period_is_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(permanent=True, valid_until__isnull=True)
+                | Q(permanent=False, valid_until__isnull=False),
+                name="staff_role_term_or_permanent",
+                violation_error_message=_("Give the end date of the role, or mark it as permanent."),
+            ),
         ]
 
     def __str__(self) -> str:
         scope = self.agency or self.centre or ""
         return f"{self.get_kind_display()} {scope}".strip()
 
+    def clean(self):
+        """The scope the kind needs, and a term or the permanent mark (one of the two)."""
+        errors = {}
+        if self.kind in StaffRoleKind.values:
+            needs_agency = self.kind in AGENCY_ROLES
+            needs_centre = self.kind in CENTRE_ROLES
+            if needs_agency and self.agency_id is None:
+                errors["agency"] = _("Choose the agency of this role.")
+            if not needs_agency and self.agency_id is not None:
+                errors["agency"] = _("This kind of role is not tied to an agency.")
+            if needs_centre and self.centre_id is None:
+                errors["centre"] = _("Choose the one-stop centre of this role.")
+            if not needs_centre and self.centre_id is not None:
+                errors["centre"] = _("This kind of role is not tied to a one-stop centre.")
+        if self.permanent and self.valid_until is not None:
+            errors["valid_until"] = _("A permanent role has no end date: clear it, or untick “permanent”.")
+        elif not self.permanent and self.valid_until is None:
+            errors["valid_until"] = _("Give the end date of the role, or mark it as permanent.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_permanent(self) -> bool:
-        return self.valid_until is None
+        """Granted without an end date, on purpose (the database keeps `valid_until` empty then)."""
+        return self.permanent
 
 
 # --- the e-account's inbox: official messages and delivered documents (added by the request registry) ---
@@ -248,6 +356,8 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     link_url = models.CharField(_("link"), max_length=300, blank=True)
+    # the catalogue service it is about ("" = general); a delegate sees only the delegated services' ones
+    service_code = models.CharField(_("service code"), max_length=6, blank=True)
     source_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -256,6 +366,14 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["person", "service_code", "-created_at"], name="eaccount_msg_person_svc_idx"
+            ),
+            models.Index(
+                fields=["organisation", "service_code", "-created_at"], name="eaccount_msg_org_svc_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False, organisation__isnull=True)
@@ -285,6 +403,8 @@ class Document(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     issuer_label = models.CharField(_("issued by"), max_length=200)
     link_url = models.CharField(_("link"), max_length=300, blank=True)
+    # the catalogue service it is about ("" = general); a delegate sees only the delegated services' ones
+    service_code = models.CharField(_("service code"), max_length=6, blank=True)
     source_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -292,6 +412,14 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["person", "service_code", "-created_at"], name="eaccount_doc_person_svc_idx"
+            ),
+            models.Index(
+                fields=["organisation", "service_code", "-created_at"], name="eaccount_doc_org_svc_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False, organisation__isnull=True)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 import audit.services as audit
@@ -15,6 +16,7 @@ from kernel.identifiers import normalise_personal_code
 
 from .constants import SESSION_ASSURANCE_KEY, SESSION_LOGIN_MEANS_KEY, AssuranceLevel
 from .models import Person, User
+from .selectors import persons_by_personal_code
 from .services import person_create, user_create_for_person
 
 ACR_LEVELS = {
@@ -71,14 +73,15 @@ class AssuranceOIDCBackend(OIDCAuthenticationBackend):
             code = self._personal_code(claims)
         except ValidationError:
             return User.objects.none()
-        return User.objects.filter(person__personal_code=code)
+        # the provider may vouch for the person's current code or their previous one
+        return User.objects.filter(Q(person__personal_code=code) | Q(person__previous_personal_code=code))
 
     @transaction.atomic
     def create_user(self, claims):
         """The first login of a person: their Person may exist already (a client served at a centre,
         a child come of age), then it gets the login; else it is created from the claims."""
         code = self._personal_code(claims)
-        person = Person.objects.select_for_update().filter(personal_code=code).first()
+        person = persons_by_personal_code(personal_code=code).select_for_update().first()
         if person is None:
             person = person_create(
                 personal_code=code,

@@ -1,11 +1,12 @@
 """Reads of the e-account and the questions other apps ask about a user."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from kernel.identifiers import normalise_personal_code
+from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
-from .constants import AGENCY_ROLES, StaffRoleKind
-from .models import Person, StaffRole, User
+from . import rules
+from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
+from .models import Organisation, Person, StaffRole, User
 
 
 def staff_roles_active(*, user: User) -> QuerySet[StaffRole]:
@@ -35,6 +36,26 @@ def centre_ids_for_user(*, user: User) -> set[int]:
     )
 
 
+def centre_ids_administered(*, user: User) -> set[int]:
+    return set(
+        staff_roles_active(user=user)
+        .filter(kind=StaffRoleKind.CENTRE_ADMIN)
+        .values_list("centre_id", flat=True)
+    )
+
+
+def staff_roles_manageable(*, user: User) -> QuerySet[StaffRole]:
+    """The roles (of any time, revoked ones too) this user may see and revoke in the staff-role
+    admin: all for a platform admin, else those of the agencies and centres they administer."""
+    scope = rules.staff_role_grant_scope(user=user)
+    if scope.any_role:
+        return StaffRole.objects.all()
+    return StaffRole.objects.filter(
+        Q(kind__in=AGENCY_ROLES, agency_id__in=scope.agency_ids)
+        | Q(kind__in=CENTRE_ROLES, centre_id__in=scope.centre_ids)
+    )
+
+
 def user_is_official(*, user: User) -> bool:
     """Any active staff role: agency, centre or platform."""
     return staff_roles_active(user=user).exists()
@@ -44,5 +65,19 @@ def demo_login_persons() -> QuerySet[Person]:
     return Person.objects.select_related("user").order_by("last_name", "first_name")
 
 
+def persons_by_personal_code(*, personal_code: str) -> QuerySet[Person]:
+    """The person whose current or previous code this is (at most one: codes are never shared).
+    `personal_code` must be normalised already; see `person_get_by_personal_code`."""
+    return Person.objects.filter(Q(personal_code=personal_code) | Q(previous_personal_code=personal_code))
+
+
 def person_get_by_personal_code(*, personal_code: str) -> Person | None:
-    return Person.objects.filter(personal_code=normalise_personal_code(personal_code)).first()
+    """The person with this current or previous code, in any spelling; raises ValidationError for
+    a code that is not valid."""
+    return persons_by_personal_code(personal_code=normalise_personal_code(personal_code)).first()
+
+
+def organisation_get_by_registration_number(*, registration_number: str) -> Organisation | None:
+    return Organisation.objects.filter(
+        registration_number=normalise_registration_number(registration_number)
+    ).first()

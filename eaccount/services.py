@@ -1,31 +1,36 @@
 """Writes of the e-account: parties, logins, staff roles."""
 
-from datetime import date, datetime
+from __future__ import annotations
 
-from django.contrib.auth import login as django_login
-from django.contrib.auth import logout as django_logout
-from django.db import transaction
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 import audit.selectors as audit_selectors
 import audit.services as audit
-from catalogue.models import Agency, ServiceCentre
+from kernel.actors import Actor
+from kernel.errors import Invalid
 from kernel.identifiers import (
     birth_date_from_personal_code,
     normalise_personal_code,
     normalise_registration_number,
 )
 
+from . import rules
 from .constants import (
-    LOGIN_MEANS_ASSURANCE,
-    SESSION_ASSURANCE_KEY,
-    SESSION_LOGIN_MEANS_KEY,
-    AssuranceLevel,
-    LoginMeans,
-    StaffRoleKind,
+    ADMIN_ROLES,
 )
+from .exceptions import StaffRoleGrantNotAllowed, StaffRoleRevokeNotAllowed
 from .models import Organisation, Person, StaffRole, User
+from .selectors import organisation_get_by_registration_number, person_get_by_personal_code
+
+if TYPE_CHECKING:
+    from catalogue.models import Agency, ServiceCentre
 
 
 def person_create(
@@ -33,6 +38,7 @@ def person_create(
     personal_code: str,
     first_name: str,
     last_name: str,
+    previous_personal_code: str | None = None,
     birth_date: date | None = None,
     municipality: Agency | None = None,
     email: str = "",
@@ -40,9 +46,14 @@ def person_create(
     address: str = "",
     has_eid: bool = True,
 ) -> Person:
+    """A person with their current and, if any, previous personal code (both normalised, neither
+    anybody else's in either column). Raises ValidationError; on PostgreSQL a concurrent duplicate
+    is refused by the database (IntegrityError)."""
     code = normalise_personal_code(personal_code)
+    previous = normalise_personal_code(previous_personal_code) if previous_personal_code else None
     person = Person(
         personal_code=code,
+        previous_personal_code=previous,
         first_name=first_name,
         last_name=last_name,
         birth_date=birth_date or birth_date_from_personal_code(code),
@@ -57,6 +68,40 @@ def person_create(
     return person
 
 
+_PERSON_CODE_FIELDS = ("personal_code", "previous_personal_code")
+
+
+@transaction.atomic
+def person_change_personal_code(*, actor: Actor, person: Person, personal_code: str) -> Person:
+    """The person got a new personal code (e.g. a new-format `32…` one): it becomes the current code
+    and the old one the previous code. Raises Invalid (on `personal_code`) when the new code is not
+    valid, is the person's own, or is another person's current or previous code."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    try:
+        code = normalise_personal_code(personal_code)
+    except ValidationError as error:
+        raise Invalid(field_errors={"personal_code": error.messages}) from None
+    if code == locked.personal_code:
+        raise Invalid(
+            field_errors={"personal_code": [_("This is the person's current personal code already.")]}
+        )
+    old_code = locked.personal_code
+    locked.personal_code, locked.previous_personal_code = code, old_code
+    try:
+        locked.full_clean(exclude=[f.name for f in Person._meta.fields if f.name not in _PERSON_CODE_FIELDS])
+    except ValidationError as error:  # the old code was valid and unshared: the new one is at fault
+        field_errors = {"personal_code": [m for messages in error.message_dict.values() for m in messages]}
+        raise Invalid(field_errors=field_errors) from None
+    locked.save(update_fields=["personal_code", "previous_personal_code"])
+    audit.record(
+        action="person.personal_code_change",
+        actor=actor,
+        target=locked,
+        data={"personal_code": code, "previous_personal_code": old_code},
+    )
+    return locked
+
+
 def organisation_create(
     *, registration_number: str, name: str, address: str = "", email: str = ""
 ) -> Organisation:
@@ -69,6 +114,49 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def party_find_or_create(
+    *,
+    personal_code: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    registration_number: str = "",
+    name: str = "",
+) -> Person | Organisation:
+    """The Person (by current or previous personal code) or Organisation (by registration number)
+    another system names, created from the given names when the register does not know them yet
+    (a person so created has no eID login). Raises ValidationError on the key "client"."""
+    try:
+        code = normalise_personal_code(personal_code) if personal_code else ""
+        number = normalise_registration_number(registration_number) if not personal_code else ""
+    except ValidationError as exc:
+        raise ValidationError({"client": exc.messages}) from None
+    if code:
+        person = person_get_by_personal_code(personal_code=code)
+        if person is not None:
+            return person
+        if not (first_name and last_name):
+            raise ValidationError(
+                {"client": [_("This person is not known yet: give first_name and last_name too.")]}
+            )
+        try:
+            with transaction.atomic():
+                return person_create(
+                    personal_code=code, first_name=first_name, last_name=last_name, has_eid=False
+                )
+        except IntegrityError:  # created by a concurrent request
+            return person_get_by_personal_code(personal_code=code)
+    organisation = organisation_get_by_registration_number(registration_number=number)
+    if organisation is not None:
+        return organisation
+    if not name:
+        raise ValidationError({"client": [_("This organisation is not known yet: give its name too.")]})
+    try:
+        with transaction.atomic():
+            return organisation_create(registration_number=number, name=name)
+    except IntegrityError:
+        return organisation_get_by_registration_number(registration_number=number)
 
 
 def user_create_for_person(*, person: Person, is_staff: bool = False) -> User:
@@ -86,91 +174,89 @@ def user_create_for_person(*, person: Person, is_staff: bool = False) -> User:
     return user
 
 
-def login_complete(*, request, user: User, level: str, means: str = "") -> None:
-    """Log the user in with the assurance level the identity provider vouched for."""
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[SESSION_ASSURANCE_KEY] = AssuranceLevel(level).value
-    request.session[SESSION_LOGIN_MEANS_KEY] = means
-    audit.record(action="auth.login", actor=user, request=request, data={"level": level, "means": means})
-
-
-def demo_login(*, request, person: Person, means: str) -> User:
-    """Demo eID: log in as a demo person with the chosen means. The caller checked the person has a login."""
-    user = person.user
-    login_complete(request=request, user=user, level=LOGIN_MEANS_ASSURANCE[LoginMeans(means)], means=means)
-    return user
-
-
-def logout_here(*, request) -> None:
-    user = request.user
-    if user.is_authenticated:
-        audit.record(action="auth.logout", actor=user, request=request)
-    django_logout(request)
-
-
-def logout_everywhere(*, request) -> None:
-    """End every session of this user, on every computer, this one included."""
-    user = request.user
-    if user.is_authenticated:
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-        audit.record(action="auth.logout_everywhere", actor=user, request=request)
-    django_logout(request)
+def _lock_roles(*, actor: Actor, role_pk: int | None = None) -> None:
+    """Lock the acting user's admin roles, on which the decision rests (a concurrent revocation of
+    them waits, and is then checked afresh), and the role being changed; in one statement, in the
+    order of their ids, so that two admins revoking each other's roles do not deadlock."""
+    wanted = Q(pk=role_pk) if role_pk is not None else Q(pk__in=[])
+    if actor.user_or_none is not None:
+        wanted |= Q(user=actor.user_or_none, kind__in=ADMIN_ROLES)
+    list(StaffRole.objects.select_for_update().filter(wanted).order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic
 def staff_role_grant(
     *,
-    granted_by: User | None,
+    actor: Actor,
     user: User,
     kind: str,
     agency: Agency | None = None,
     centre: ServiceCentre | None = None,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
-    request=None,
+    permanent: bool = False,
 ) -> StaffRole:
+    """`actor.user` grants `user` a role of `kind` (Reg. 401 Annex 2): until `valid_until`, or
+    `permanent` (one of the two). Raises StaffRoleGrantNotAllowed (403) unless
+    `rules.staff_role_grant_allowed`, and Invalid (422) for a scope that does not fit the kind or a
+    grant with neither a term nor the permanent mark."""
+    _lock_roles(actor=actor)
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    if not rules.staff_role_grant_allowed(
+        granter=actor.user_or_none,
+        kind=kind,
+        agency_id=agency.pk if agency else None,
+        centre_id=centre.pk if centre else None,
+    ):
+        raise StaffRoleGrantNotAllowed(kind=str(kind))
     role = StaffRole(
         user=user,
-        kind=StaffRoleKind(kind),
+        kind=kind,
         agency=agency,
         centre=centre,
         valid_until=valid_until,
-        granted_by=granted_by,
+        permanent=permanent,
+        granted_by=actor.user_or_none,
     )
     if valid_from is not None:
         role.valid_from = valid_from
-    role.full_clean()
+    try:
+        role.full_clean()
+    except ValidationError as error:
+        raise Invalid(field_errors=error.message_dict) from None
     role.save()
     audit.record(
         action="role.grant",
-        actor=granted_by,
+        actor=actor,
         target=role,
-        request=request,
         data={
             "user": user.pk,
-            "kind": kind,
+            "kind": str(kind),
             "agency": agency.code if agency else None,
             "centre": centre.code if centre else None,
             "valid_until": valid_until.isoformat() if valid_until else None,
+            "permanent": permanent,
         },
     )
     return role
 
 
 @transaction.atomic
-def staff_role_revoke(
-    *, revoked_by: User | None, role: StaffRole, reason: str = "", request=None
-) -> StaffRole:
-    locked = StaffRole.objects.select_for_update().get(pk=role.pk)
+def staff_role_revoke(*, actor: Actor, role: StaffRole, reason: str = "") -> StaffRole:
+    """`actor.user` revokes a role; revoking it again changes nothing. Raises
+    StaffRoleRevokeNotAllowed (403) unless `rules.staff_role_revoke_allowed`."""
+    _lock_roles(actor=actor, role_pk=role.pk)
+    locked = StaffRole.objects.get(pk=role.pk)
+    if not rules.staff_role_revoke_allowed(revoker=actor.user_or_none, role=locked):
+        raise StaffRoleRevokeNotAllowed(kind=locked.kind)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
         audit.record(
             action="role.revoke",
-            actor=revoked_by,
+            actor=actor,
             target=locked,
             reason=reason,
-            request=request,
             data={"user": locked.user_id, "kind": locked.kind},
         )
     return locked

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +12,12 @@ from django.views.decorators.http import require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-from audit.services import client_ip
+from kernel.constants import Basis
+from kernel.errors import NotFound
+from kernel.http import client_ip
 
-from . import selectors, services
+from . import inbox, selectors, sessions
+from .assurance import assurance_required
 from .constants import AssuranceLevel
 from .forms import DemoLoginForm
 from .oidc import OIDC_ID_TOKEN_SESSION_KEY, identity_provider_logout_url
@@ -70,7 +73,7 @@ def login_view(request):
             return render(request, "eaccount/login_blocked.html", status=429)
         form = DemoLoginForm(request.POST)
         if form.is_valid():
-            services.demo_login(
+            sessions.demo_login(
                 request=request,
                 person=form.cleaned_data["person"],
                 means=form.cleaned_data["means"],
@@ -92,7 +95,7 @@ def _home_after_logout(request, id_token: str | None):
 @require_POST
 def logout_view(request):
     id_token = request.session.get(OIDC_ID_TOKEN_SESSION_KEY)
-    services.logout_here(request=request)
+    sessions.logout_here(request=request)
     messages.info(request, _("You have logged out."))
     return _home_after_logout(request, id_token)
 
@@ -100,7 +103,7 @@ def logout_view(request):
 @require_POST
 def logout_everywhere_view(request):
     id_token = request.session.get(OIDC_ID_TOKEN_SESSION_KEY)
-    services.logout_everywhere(request=request)
+    sessions.logout_everywhere(request=request)
     messages.info(request, _("You have logged out on every device."))
     return _home_after_logout(request, id_token)
 
@@ -109,3 +112,43 @@ def logout_everywhere_view(request):
 def profile_view(request):
     roles = selectors.staff_roles_active(user=request.user)
     return render(request, "eaccount/profile.html", {"person": request.user.person, "roles": roles})
+
+
+# --- the inbox: messages and documents of the principal the user acts for now --------------------
+
+inbox_guard = assurance_required(AssuranceLevel.SUBSTANTIAL)
+
+
+@inbox_guard
+def inbox_view(request):
+    """The inbox of whom the user acts for now (request.actor), as far as the basis reaches."""
+    actor = request.actor
+    if actor.principal is None:
+        raise Http404
+    page = inbox.inbox_for_actor(
+        actor=actor,
+        messages_page=request.GET.get("messages_page"),
+        documents_page=request.GET.get("documents_page"),
+    )
+    return render(
+        request,
+        "eaccount/inbox.html",
+        {
+            "principal": actor.principal,
+            "basis_label": Basis(actor.basis).label,
+            "acting_for_self": actor.basis == Basis.SELF,
+            "limited_to_services": actor.basis == Basis.DELEGATION,
+            "inbox_messages": page.messages,
+            "documents": page.documents,
+        },
+    )
+
+
+@inbox_guard
+def inbox_document_view(request, pk: int):
+    try:
+        document = inbox.document_get_for_actor(actor=request.actor, pk=pk)
+        handle = document.file.open("rb")
+    except (NotFound, FileNotFoundError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=document.original_name)

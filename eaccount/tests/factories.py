@@ -44,8 +44,9 @@ except ImportError:  # pragma: no cover - minimal stand-ins
 
 
 def personal_code_for(n: int, *, born: date | None = None) -> str:
-    """A valid old-format personal code `DDMMYY-CNNNK` (C the century digit, K the check digit)."""
-    born = born or date(1950, 1, 1) + timedelta(days=(n * 37) % 25000)
+    """A valid old-format personal code `DDMMYY-CNNNK` (C the century digit, K the check digit);
+    without `born`, of an adult born 1950–1999 (a minor only when a test asks for one)."""
+    born = born or date(1950, 1, 1) + timedelta(days=(n * 37) % 18250)
     century = {18: "0", 19: "1", 20: "2"}[born.year // 100]
     body = f"{born:%d%m%y}{century}{n % 1000:03d}"
     return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
@@ -135,7 +136,8 @@ class BoardMembershipFactory(factory.django.DjangoModelFactory):
 class StaffRoleFactory(factory.django.DjangoModelFactory):
     """An agency staff role by default; pass kind= and agency=/centre= for the others.
 
-    `StaffRoleFactory(kind="centre_specialist")` gets a centre, `kind="platform_admin"` neither.
+    `StaffRoleFactory(kind="centre_specialist")` (or `"centre_admin"`) gets a centre,
+    `kind="platform_admin"` neither. Permanent unless given a `valid_until`.
     """
 
     class Meta:
@@ -149,9 +151,14 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
         )
     )
     centre = factory.LazyAttribute(
-        lambda o: ServiceCentreFactory() if o.kind == StaffRoleKind.CENTRE_SPECIALIST else None
+        lambda o: (
+            ServiceCentreFactory()
+            if o.kind in (StaffRoleKind.CENTRE_SPECIALIST, StaffRoleKind.CENTRE_ADMIN)
+            else None
+        )
     )
     valid_until = None
+    permanent = factory.LazyAttribute(lambda o: o.valid_until is None)
     revoked_at = None
 
 

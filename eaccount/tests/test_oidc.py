@@ -105,6 +105,33 @@ def test_a_person_known_without_login_gets_one(oidc_settings):
 
 
 @pytest.mark.django_db
+def test_a_known_user_is_found_by_their_previous_personal_code(oidc_settings):
+    # given a user who has a new-format code now and kept 161175-19997 as their previous one
+    existing = UserFactory(
+        person__personal_code="328673-00679", person__previous_personal_code="161175-19997"
+    )
+    backend, _ = backend_with_session()
+
+    # when the identity provider vouches for the previous code
+    user = log_in(backend, CLAIMS, "high")
+
+    # then it is the same user, and nobody new is made
+    assert user == existing
+    assert (User.objects.count(), Person.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_a_person_known_by_their_previous_code_without_login_gets_one(oidc_settings):
+    person = PersonFactory(personal_code="328673-00679", previous_personal_code="161175-19997", has_eid=False)
+    backend, _ = backend_with_session()
+
+    user = log_in(backend, CLAIMS, "high")
+
+    assert user.person == person
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("code", ["", "40003521600", "161175-19998", None])
 def test_claims_without_a_valid_personal_code_are_refused(oidc_settings, code):
     backend, request = backend_with_session()

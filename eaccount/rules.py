@@ -1,0 +1,84 @@
+"""May this happen now? The e-account's predicates, one per rule, used by the services (after they
+lock what they change) and by the pages and the Django admin (to offer only what is allowed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
+from .models import StaffRole
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRoleGrantScope:
+    """What a user may grant and revoke: any role, or the roles of these agencies and centres."""
+
+    any_role: bool = False
+    agency_ids: frozenset[int] = frozenset()
+    centre_ids: frozenset[int] = frozenset()
+
+    @property
+    def grants_anything(self) -> bool:
+        return self.any_role or bool(self.agency_ids) or bool(self.centre_ids)
+
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds of role granted somewhere in this scope."""
+        if self.any_role:
+            return set(StaffRoleKind.values)
+        return (set(AGENCY_ROLES) if self.agency_ids else set()) | (
+            set(CENTRE_ROLES) if self.centre_ids else set()
+        )
+
+
+def staff_role_grant_scope(*, user) -> StaffRoleGrantScope:
+    """Reg. 401 Annex 2: a platform admin (or a superuser) grants and revokes any role; an agency
+    admin the roles of their own agencies; a centre admin those of their own centres; nobody else any."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return StaffRoleGrantScope()
+    if user.is_superuser:
+        return StaffRoleGrantScope(any_role=True)
+    rows = list(
+        StaffRole.objects.active()
+        .filter(
+            user=user,
+            kind__in=[StaffRoleKind.PLATFORM_ADMIN, StaffRoleKind.AGENCY_ADMIN, StaffRoleKind.CENTRE_ADMIN],
+        )
+        .values_list("kind", "agency_id", "centre_id")
+    )
+    return StaffRoleGrantScope(
+        any_role=any(kind == StaffRoleKind.PLATFORM_ADMIN for kind, _, _ in rows),
+        agency_ids=frozenset(a for kind, a, _ in rows if kind == StaffRoleKind.AGENCY_ADMIN),
+        centre_ids=frozenset(c for kind, _, c in rows if kind == StaffRoleKind.CENTRE_ADMIN),
+    )
+
+
+def staff_role_grant_allowed(
+    *,
+    granter,
+    kind: str,
+    agency_id: int | None,
+    centre_id: int | None,
+    scope: StaffRoleGrantScope | None = None,
+) -> bool:
+    """May `granter` grant (or revoke) a role of `kind` in this agency or centre? Agency roles
+    (agency_staff, agency_admin) within the granter's own agencies, centre roles (centre_specialist,
+    centre_admin) within their own centres; platform_admin only by a platform admin. `scope` is the
+    granter's `staff_role_grant_scope`, when the caller has it already."""
+    scope = scope if scope is not None else staff_role_grant_scope(user=granter)
+    if kind not in StaffRoleKind.values:
+        return False
+    if scope.any_role:
+        return True
+    if kind in AGENCY_ROLES:
+        return agency_id is not None and agency_id in scope.agency_ids
+    if kind in CENTRE_ROLES:
+        return centre_id is not None and centre_id in scope.centre_ids
+    return False
+
+
+def staff_role_revoke_allowed(*, revoker, role: StaffRole, scope: StaffRoleGrantScope | None = None) -> bool:
+    """Whoever may grant a role may revoke it, and nobody else."""
+    return staff_role_grant_allowed(
+        granter=revoker, kind=role.kind, agency_id=role.agency_id, centre_id=role.centre_id, scope=scope
+    )
