@@ -1,9 +1,10 @@
 """Loads the project's own catalogue fixture (agencies, centres, channels, life events, categories,
 services with their e-forms).
 
-Idempotent: every row is matched by its code (or slug) and updated in place. The first load
-publishes version 1 of every service; a later load writes a new version only when the fixture
-changed the service.
+Safe to run again: agencies, centres, channels, life events and categories are matched by their
+code (or slug) and updated in place; a service is created (and published as version 1) only when
+its code is missing, so a later load never undoes what an agency changed in its own entries — and
+an existing database keeps its services as they are even when the fixture changes them.
 """
 
 import json
@@ -93,6 +94,8 @@ def load_pilot_catalogue(path: Path = FIXTURE) -> dict[str, int]:
             payment_mode=row.get("payment_mode", PaymentMode.NONE),
             processing_days=row["processing_days"],
             authorised_filing_allowed=row.get("authorised_filing", False),
+            one_open_case_per_subject=row.get("one_open_case_per_subject", False),
+            minor_may_be_client=row.get("minor_may_be_client", False),
             municipality_specific=row.get("municipality_specific", False),
             internal=row.get("internal", False),
             legal_basis=row.get("legal_basis", []),

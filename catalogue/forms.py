@@ -64,6 +64,19 @@ class ServiceForm(forms.Form):
         required=False,
     )
     delegable = forms.BooleanField(label=_("May be delegated to another person"), required=False)
+    one_open_case_per_subject = forms.BooleanField(
+        label=_("One open case per subject: a one-off service"),
+        required=False,
+        help_text=_(
+            "A second case about the same person (the e-form's case subject, else the client) is "
+            "refused while the first one is open."
+        ),
+    )
+    minor_may_be_client = forms.BooleanField(
+        label=_("A minor may be the client"),
+        required=False,
+        help_text=_("A parent may file it with their minor child as the client (e.g. a child's passport)."),
+    )
     internal = forms.BooleanField(label=_("Internal: for officials only"), required=False)
     municipality_specific = forms.BooleanField(
         label=_("Municipality-specific: shown to residents of the holder municipality"), required=False
@@ -99,7 +112,11 @@ class ServiceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
         help_text=_(
             "A list of fields: name, type (text, long_text, number, date, choice, checkbox, personal_code, "
-            "iban, email, phone, file), label_lv, label_en, required, help_lv, help_en and the limits of the type."
+            "iban, email, phone, file), label_lv, label_en, required, help_lv, help_en and the limits of the "
+            "type. A date may also have not_in_future, not_in_past (true) and max_months_ago, "
+            "max_months_ahead (months). A personal code and a date with the same subject (e.g. "
+            '"subject": "child") are that person\'s code and date of birth; "case_subject": true marks '
+            "the one required personal code of the person the case is about."
         ),
     )
 

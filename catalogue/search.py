@@ -1,4 +1,4 @@
-"""Search helpers: fold Latvian text to ASCII, cut Latvian endings, build the stored search text.
+"""Search text: fold Latvian text to ASCII, cut Latvian endings, build the stored search text.
 
 "Bērna piedzimšanas pabalsts" is stored as "berna piedzimsanas pabalsts"; the query "berna pabalst"
 becomes the stems ["bern", "pabalst"], each of which must begin a word (PostgreSQL, `bern:*`) or
@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+# The PostgreSQL text search configuration (unaccent + simple) that migration 0004 creates; the
+# migrations spell the name out themselves, so they stay valid whatever this module becomes.
+PG_SEARCH_CONFIG = "pspp_lv"
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 8

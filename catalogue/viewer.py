@@ -1,42 +1,66 @@
-"""Who is looking at the catalogue, from a request: the one place that reads it off the user."""
+"""Who is looking at the catalogue, and who may edit it: facts the catalogue learns from the apps
+above it through providers they register in `AppConfig.ready()` — never by reading their objects.
+
+- the viewer provider (registered by delegation) turns a page request into a `Viewer`: the
+  audiences, the municipality of the person acted for, whether a minor is acted for, officials;
+- the editor-facts provider (registered by eaccount) says of a user whether they are an official,
+  a platform admin, and which agencies they administer.
+Without a provider (a project that does not install those apps) everyone is anonymous.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import selectors
 from .selectors import Viewer
 
 
-def viewer_from_request(request) -> Viewer:
-    """The one place that turns the request into the catalogue's viewer facts.
+@dataclass(frozen=True)
+class EditorFacts:
+    is_official: bool = False
+    platform_admin: bool = False
+    agency_ids: frozenset[int] = frozenset()  # agencies whose catalogue entries the user administers
 
-    Reads the user model's own attributes (its person, the `staff_roles` related manager) and the
-    "acting for" principal the delegation middleware puts on the request, without importing the
-    apps above the catalogue.
-    """
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+
+NOBODY = EditorFacts()
+
+_viewer_provider: Callable[[object], Viewer] | None = None
+_editor_facts_provider: Callable[[object], EditorFacts] | None = None
+
+
+def viewer_provider_register(provider: Callable[[object], Viewer]) -> None:
+    global _viewer_provider
+    _viewer_provider = provider
+
+
+def editor_facts_provider_register(provider: Callable[[object], EditorFacts]) -> None:
+    global _editor_facts_provider
+    _editor_facts_provider = provider
+
+
+def _authenticated(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def viewer_from_request(request) -> Viewer:
+    """The catalogue's viewer facts for this request (anonymous without a logged-in user)."""
+    if _viewer_provider is None or not _authenticated(getattr(request, "user", None)):
         return selectors.ANONYMOUS
-    roles = getattr(user, "staff_roles", None)
-    is_official = bool(user.is_superuser or (roles is not None and roles.active().exists()))
-    person = getattr(user, "person", None)
-    acting_for = getattr(request, "acting_for", None)
-    if acting_for is not None and not getattr(acting_for, "is_person", True):
-        return Viewer(audiences=frozenset({"organisation"}), municipality_id=None, is_official=is_official)
-    subject = getattr(acting_for, "obj", None) if acting_for is not None else person
-    audiences = {"person"}
-    if person is not None and person.board_memberships.exists():
-        audiences.add("organisation")  # a board member may represent the company
-    return Viewer(
-        audiences=frozenset(audiences),
-        municipality_id=getattr(subject, "municipality_id", None),
-        is_official=is_official,
-    )
+    return _viewer_provider(request)
+
+
+def editor_facts(user) -> EditorFacts:
+    """One query at most; a superuser is a platform admin."""
+    if not _authenticated(user):
+        return NOBODY
+    facts = _editor_facts_provider(user) if _editor_facts_provider is not None else NOBODY
+    if user.is_superuser:
+        return EditorFacts(is_official=True, platform_admin=True, agency_ids=facts.agency_ids)
+    return facts
 
 
 def viewer_is_official(request) -> bool:
     """Only the official flag (the public API shows every public service, plus internal ones to officials)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    roles = getattr(user, "staff_roles", None)
-    return bool(user.is_superuser or (roles is not None and roles.active().exists()))
+    return editor_facts(getattr(request, "user", None)).is_official

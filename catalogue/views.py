@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.errors import DomainError
 from kernel.paginators import WindowCountPaginator
 
-from . import selectors, services
+from . import rules, selectors, services
 from .constants import ServiceState
 from .forms import SearchForm, ServiceForm
 from .models import Category, LifeEvent
@@ -181,7 +182,7 @@ def manage_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.service_create(user=request.user, data=form.to_data(), request=request)
+            service = services.service_create(actor=request.actor, data=form.to_data())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -207,7 +208,7 @@ def manage_edit(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(service=service, user=request.user, data=form.to_data(), request=request)
+            services.service_update(actor=request.actor, service=service, data=form.to_data())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -231,7 +232,12 @@ def manage_preview(request, code: str):
     service = _editable_service(request, code)
     snapshot = services.service_working_snapshot(service=service)
     preview = selectors.service_preview(service=service, snapshot=snapshot)
-    return render(request, "catalogue/manage_preview.html", {"service": service, **preview})
+    actions = {
+        "can_publish": rules.service_publish_allowed(service),
+        "can_withdraw": rules.service_withdraw_allowed(service),
+        "can_discard": rules.service_discard_allowed(service),
+    }
+    return render(request, "catalogue/manage_preview.html", {"service": service, **preview, **actions})
 
 
 @login_required
@@ -239,10 +245,13 @@ def manage_preview(request, code: str):
 def manage_publish(request, code: str):
     service = _editable_service(request, code)
     try:
-        version = services.service_publish(service=service, user=request.user, request=request)
+        version = services.service_publish(actor=request.actor, service=service)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+        return redirect("catalogue:manage-preview", code=service.code)
+    except DomainError as error:
+        messages.error(request, error.message)
         return redirect("catalogue:manage-preview", code=service.code)
     if version is None:
         messages.success(request, _("The service is published; its content did not change."))
@@ -256,10 +265,9 @@ def manage_publish(request, code: str):
 def manage_withdraw(request, code: str):
     service = _editable_service(request, code)
     try:
-        services.service_withdraw(service=service, user=request.user, request=request)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        services.service_withdraw(actor=request.actor, service=service)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The service was withdrawn: the public no longer sees it."))
     return redirect("catalogue:manage-preview", code=service.code)
@@ -269,8 +277,12 @@ def manage_withdraw(request, code: str):
 @require_POST
 def manage_discard(request, code: str):
     service = _editable_service(request, code)
-    services.service_discard_pending(service=service, user=request.user, request=request)
-    messages.success(request, _("The unpublished changes were discarded."))
+    try:
+        services.service_discard_pending(actor=request.actor, service=service)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The unpublished changes were discarded."))
     return redirect("catalogue:manage-preview", code=service.code)
 
 

@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from api_clients.api.authentication import api_actor
 from catalogue import selectors, services
 from catalogue.constants import Audience
 from catalogue.models import Service
@@ -90,6 +91,19 @@ class EFormFieldOutput(serializers.Serializer):
     choices = ChoiceOutput(many=True, required=False)
     allowed_extensions = serializers.ListField(child=serializers.CharField(), required=False)
     max_size_kb = serializers.IntegerField(required=False)
+    not_in_future = serializers.BooleanField(required=False, help_text="date: today or earlier")
+    not_in_past = serializers.BooleanField(required=False, help_text="date: today or later")
+    max_months_ago = serializers.IntegerField(required=False, help_text="date: at most so many months ago")
+    max_months_ahead = serializers.IntegerField(
+        required=False, help_text="date: at most so many months from today"
+    )
+    subject = serializers.CharField(
+        required=False,
+        help_text="personal_code, date: whom the field is about; one subject's code and date of birth agree",
+    )
+    case_subject = serializers.BooleanField(
+        required=False, help_text="personal_code: the person the case is about (one per form)"
+    )
 
 
 class LegalActOutput(serializers.Serializer):
@@ -103,6 +117,8 @@ class ServiceDetailOutput(ServiceListOutput):
     category = serializers.SerializerMethodField()
     authorised_filing_allowed = serializers.BooleanField()
     delegable = serializers.BooleanField()
+    one_open_case_per_subject = serializers.BooleanField()
+    minor_may_be_client = serializers.BooleanField()
     internal = serializers.BooleanField()
     municipality_specific = serializers.BooleanField()
     facets = serializers.SerializerMethodField()
@@ -258,7 +274,7 @@ class ServiceDetailApi(GenericAPIView):
         if "fee_eur" in changes:
             changes["fee_eur"] = None if changes["fee_eur"] is None else str(changes["fee_eur"])
         working.update(changes)
-        service = services.service_update(service=service, user=request.user, data=working, request=request)
+        service = services.service_update(actor=api_actor(request), service=service, data=working)
         return Response(
             {"code": service.code, "state": service.state, "has_pending_changes": service.pending is not None}
         )
@@ -287,5 +303,5 @@ class ServicePublishApi(GenericAPIView):
             raise Http404 from None
         if not service_may_edit(request.user, service):
             raise PermissionDenied()
-        services.service_publish(service=service, user=request.user, request=request)
+        services.service_publish(actor=api_actor(request), service=service)
         return Response({"code": service.code, "version": service.version}, status=status.HTTP_200_OK)

@@ -1,10 +1,28 @@
 """A trigram index on the folded titles (PostgreSQL only: the typo retry of the search), and the
 search columns filled for services that existed before them (historical models and SQL only, so
-this stays valid whatever later migrations add)."""
+this stays valid whatever later migrations add).
+
+The folding is a frozen copy of catalogue.search.fold as it was when this migration was written:
+a migration must not import app code that may change under it."""
+
+import re
+import unicodedata
 
 from django.db import migrations
 
-from catalogue.search import search_text_for
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _fold(text):
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text).lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", stripped).split())
+
+
+def search_text_for(parts):
+    return " ".join(f for f in (_fold(p or "") for p in parts) if f)
 
 FILL_VECTOR = (
     "UPDATE catalogue_service SET search_vector = "

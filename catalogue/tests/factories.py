@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from stdnum.lv import pvn
 
 from catalogue.constants import ServiceState
@@ -176,6 +177,12 @@ def personal_code_next() -> str:
     return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
 
 
+def personal_code_born(day: date, serial: int = 123) -> str:
+    """A valid old-format personal code of someone born on `day` (1800-2099)."""
+    body = f"{day:%d%m%y}{day.year // 100 - 18}{serial % 1000:03d}"
+    return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
+
+
 def _registration_number_next() -> str:
     while True:
         body = f"4001{next(_serials) % 1_000_000:06d}"
@@ -201,8 +208,10 @@ def person_user(
     )
     user = User.objects.create(username=code, person=person, is_superuser=superuser, is_staff=superuser)
     if role:
-        user.staff_roles.create(
-            kind=role, agency=agency if role in ("agency_admin", "agency_staff") else None
+        user.staff_roles.create(  # a role for a term: every role has an end date or is marked permanent
+            kind=role,
+            agency=agency if role in ("agency_admin", "agency_staff") else None,
+            valid_until=timezone.now() + timedelta(days=365),
         )
     if board_member:
         Membership = person.board_memberships.model

@@ -73,6 +73,16 @@ def test_detail_has_the_eform(client, pilot):
     assert {c["code"] for c in body["channels"]} == {"e_service", "vpvkac", "agency", "post"}
     vpvkac = next(c for c in body["channels"] if c["code"] == "vpvkac")
     assert {c["code"] for c in vpvkac["centres"]} == {"VPVKAC-RIGA", "VPVKAC-ROJA", "VPVKAC-VALMIERA"}
+
+
+@pytest.mark.django_db
+def test_detail_tells_the_subject_rules_of_the_service_and_its_eform(client, pilot):
+    body = client.get("/api/v1/services/1011/").json()
+
+    assert body["one_open_case_per_subject"] is True and body["minor_may_be_client"] is False
+    code, born = body["eform"][0], body["eform"][1]
+    assert code["case_subject"] is True and code["subject"] == "child"
+    assert born["subject"] == "child" and born["not_in_future"] is True and born["max_months_ago"] == 12
     assert body["life_events"] == ["child_birth"] and body["version"] == 1
     assert body["facets"]["multichannel"]["available"] is True
 

@@ -7,6 +7,7 @@ from audit.models import AuditEvent
 from catalogue import services
 from catalogue.constants import ServiceState
 from catalogue.models import Service, ServiceVersion
+from kernel.actors import Actor
 
 from .factories import AgencyFactory, CategoryFactory, LifeEventFactory, ServiceFactory
 
@@ -362,10 +363,10 @@ def test_editing_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
     for i in range(5):  # more versions of the first service
         services.service_update(
             service=first,
-            user=admin,
+            actor=Actor(user=admin),
             data={**services.service_working_snapshot(service=first), "title_en": f"Title {i}"},
         )
-        services.service_publish(service=first, user=admin)
+        services.service_publish(service=first, actor=Actor(user=admin))
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 
