@@ -10,39 +10,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.services as audit
+from kernel.actors import Actor
+from kernel.parties import is_organisation
 
 from .constants import Basis
 from .models import Delegation
 from .selectors import basis_for, principals_forget
 
 
-def _is_organisation(party) -> bool:
-    return party._meta.label_lower == "eaccount.organisation"
-
-
 @transaction.atomic
 def delegation_grant(
     *,
+    actor: Actor,
     principal,
     agent,
-    granted_by,
     services=(),
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
-    request=None,
 ) -> Delegation:
-    """`granted_by` (acting for `principal` as themselves or its legal representative) lets `agent`
+    """The actor (acting for `principal` as themselves or its legal representative) lets `agent`
     act for `principal` on the listed services (none = every delegable service) for the period.
 
     A delegate may not pass a delegation on. Raises ValidationError with field messages.
     """
+    granted_by = actor.user_or_none
     basis = basis_for(user=granted_by, client=principal)
     if basis not in (Basis.SELF, Basis.LEGAL_REPRESENTATION):
         raise ValidationError(_("Only the principal or their legal representative may delegate."))
     errors: dict[str, list[str]] = {}
     if agent is None:
         errors["agent"] = [_("No person with this personal code was found.")]
-    elif not _is_organisation(principal) and agent.pk == principal.pk:
+    elif not is_organisation(principal) and agent.pk == principal.pk:
         errors["agent"] = [_("You cannot delegate to yourself.")]
     valid_from = valid_from or timezone.localdate()
     if valid_from < timezone.localdate():
@@ -58,8 +56,8 @@ def delegation_grant(
     if errors:
         raise ValidationError(errors)
     delegation = Delegation.objects.create(
-        principal_person=None if _is_organisation(principal) else principal,
-        principal_organisation=principal if _is_organisation(principal) else None,
+        principal_person=None if is_organisation(principal) else principal,
+        principal_organisation=principal if is_organisation(principal) else None,
         agent=agent,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -69,10 +67,9 @@ def delegation_grant(
         delegation.services.set(services)
     audit.record(
         action="delegation.grant",
-        actor=granted_by,
+        actor=actor,
         acting_for=principal,
         target=delegation,
-        request=request,
         data={
             "agent": agent.pk,
             "services": [s.code for s in services],
@@ -85,20 +82,22 @@ def delegation_grant(
 
 
 @transaction.atomic
-def delegation_revoke(*, delegation: Delegation, revoked_by, request=None) -> Delegation:
+def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
     """The principal (or their representative) ends a delegation now. Revoking twice changes nothing."""
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    if basis_for(user=revoked_by, client=locked.principal) not in (Basis.SELF, Basis.LEGAL_REPRESENTATION):
+    if basis_for(user=actor.user_or_none, client=locked.principal) not in (
+        Basis.SELF,
+        Basis.LEGAL_REPRESENTATION,
+    ):
         raise ValidationError(_("Only the principal or their legal representative may revoke a delegation."))
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
         audit.record(
             action="delegation.revoke",
-            actor=revoked_by,
+            actor=actor,
             acting_for=locked.principal,
             target=locked,
-            request=request,
             data={"agent": locked.agent_id},
         )
     delegation.revoked_at = locked.revoked_at

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import audit.services as audit
-from catalogue.constants import ServiceState
+from catalogue import selectors as catalogue_selectors
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
 from eaccount.selectors import person_get_by_personal_code
@@ -55,34 +55,23 @@ def act_for_view(request):
     return render(request, "delegation/act_for.html", {"form": form, "principals": principals})
 
 
-def _delegable_services():
-    from catalogue.models import Service  # a read for the form's choices
-
-    return list(
-        Service.objects.filter(state=ServiceState.PUBLISHED, delegable=True, internal=False)
-        .order_by("code")
-        .only("code", "title_lv", "title_en")
-    )
-
-
 @assurance_required(AssuranceLevel.SUBSTANTIAL)
 def delegations_view(request):
     """Delegations the current principal gave (with a form to give one) and those the user received."""
     principal = current_principal(request)
     can_delegate = principal is not None and principal.basis in (Basis.SELF, Basis.LEGAL_REPRESENTATION)
-    service_choices = _delegable_services()
+    service_choices = catalogue_selectors.services_delegable_offered()
     form = DelegationGrantForm(request.POST or None, services=service_choices)
     if request.method == "POST" and can_delegate and form.is_valid():
         data = form.cleaned_data
         chosen = [s for s in service_choices if s.code in set(data["services"])]
         try:
             services.delegation_grant(
+                actor=request.actor,
                 principal=principal.obj,
                 agent=person_get_by_personal_code(personal_code=data["personal_code"]),
-                granted_by=request.user,
                 services=chosen,
                 valid_until=data["valid_until"],
-                request=request,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -121,7 +110,7 @@ def delegation_revoke_view(request, pk: int):
     if delegation is None:
         raise Http404
     try:
-        services.delegation_revoke(delegation=delegation, revoked_by=request.user, request=request)
+        services.delegation_revoke(actor=request.actor, delegation=delegation)
     except ValidationError:
         raise Http404 from None
     messages.success(request, _("The delegation has been revoked."))

@@ -15,6 +15,7 @@ from delegation.constants import Basis
 from delegation.models import Delegation
 from delegation.selectors import basis_for, principals_for, principals_forget
 from eaccount.tests.factories import BoardMembershipFactory, PersonFactory, UserFactory
+from kernel.actors import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def setup():
     agent = UserFactory()
     listed, other = ServiceFactory(), ServiceFactory()
     delegation = services.delegation_grant(
-        principal=principal.person, agent=agent.person, granted_by=principal, services=[listed]
+        principal=principal.person, agent=agent.person, actor=Actor(user=principal), services=[listed]
     )
     return principal, agent, listed, other, delegation
 
@@ -58,8 +59,8 @@ def test_delegate_acts_only_for_listed_services(setup):
 
 def test_revoked_or_expired_delegation_gives_nothing(setup):
     principal, agent, listed, _other, delegation = setup
-    services.delegation_revoke(delegation=delegation, revoked_by=principal)
-    services.delegation_revoke(delegation=delegation, revoked_by=principal)  # twice: no change
+    services.delegation_revoke(delegation=delegation, actor=Actor(user=principal))
+    services.delegation_revoke(delegation=delegation, actor=Actor(user=principal))  # twice: no change
     assert basis_for(user=fresh(agent), client=principal.person) is None
     assert AuditEvent.objects.filter(action="delegation.revoke").count() == 1
     Delegation.objects.create(
@@ -74,30 +75,32 @@ def test_revoked_or_expired_delegation_gives_nothing(setup):
 def test_only_principal_or_representative_may_delegate_and_revoke(setup):
     principal, agent, _listed, _other, delegation = setup
     with pytest.raises(ValidationError):  # the delegate cannot pass it on
-        services.delegation_grant(principal=principal.person, agent=PersonFactory(), granted_by=agent)
+        services.delegation_grant(principal=principal.person, agent=PersonFactory(), actor=Actor(user=agent))
     with pytest.raises(ValidationError):
-        services.delegation_revoke(delegation=delegation, revoked_by=agent)
+        services.delegation_revoke(delegation=delegation, actor=Actor(user=agent))
     with pytest.raises(ValidationError):  # not to oneself, not into the past
-        services.delegation_grant(principal=principal.person, agent=principal.person, granted_by=principal)
+        services.delegation_grant(
+            principal=principal.person, agent=principal.person, actor=Actor(user=principal)
+        )
     with pytest.raises(ValidationError):
         services.delegation_grant(
             principal=principal.person,
             agent=PersonFactory(),
-            granted_by=principal,
+            actor=Actor(user=principal),
             valid_from=TODAY() - datetime.timedelta(days=1),
         )
     with pytest.raises(ValidationError):
         services.delegation_grant(
             principal=principal.person,
             agent=PersonFactory(),
-            granted_by=principal,
+            actor=Actor(user=principal),
             services=[ServiceFactory(delegable=False)],
         )
     # a board member delegates for the company
     membership = BoardMembershipFactory()
     member = UserFactory(person=membership.person)
     company_delegation = services.delegation_grant(
-        principal=membership.organisation, agent=agent.person, granted_by=member
+        principal=membership.organisation, agent=agent.person, actor=Actor(user=member)
     )
     assert company_delegation.principal == membership.organisation
 
