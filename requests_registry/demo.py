@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
+from stdnum.lv import pvn
 
 from catalogue.selectors import ServiceNotFound, service_get_published
+from kernel.actors import Actor
 
 from . import services
 from .constants import Basis, CaseStatus, Channel
@@ -19,12 +24,24 @@ def _user(people: dict, key: str):
     return getattr(person, "user", None) if person is not None else None
 
 
+def _newborn_data() -> dict:
+    """Anna's newborn (born six weeks before the demo is loaded: the e-form takes the last 12 months)."""
+    born = timezone.localdate() - datetime.timedelta(days=42)
+    body = f"{born:%d%m%y}2{417:03d}"
+    return {
+        "child_personal_code": f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}",
+        "child_birth_date": born.isoformat(),
+        "iban": "LV80BANK0000435195001",
+    }
+
+
 @transaction.atomic
 def load_demo_cases(people: dict) -> int:
     """Create the demo cases and consultations that do not exist yet; returns how many were created."""
     anna = people.get("citizen_parent")
     anna_user = _user(people, "citizen_parent")
     staff = _user(people, "vsaa_staff")
+    staff_actor = Actor(user=staff, channel=Channel.AGENCY)
     created = 0
 
     def exists(ref: str) -> bool:
@@ -35,24 +52,16 @@ def load_demo_cases(people: dict) -> int:
         ref = "demo:anna-1011"
         if anna is not None and anna_user is not None and not exists(ref):
             case = services.case_submit(
+                actor=Actor(user=anna_user, principal=anna, basis=Basis.SELF, channel=Channel.E_SERVICE),
                 service=service_get_published(code="1011"),
                 client=anna,
-                actor=anna_user,
-                basis=Basis.SELF,
-                channel=Channel.E_SERVICE,
-                data={
-                    "child_personal_code": "030718-23455",
-                    "child_birth_date": "2018-07-03",
-                    "iban": "LV80BANK0000435195001",
-                },
+                data=_newborn_data(),
                 external_reference=ref,
             )
-            services.case_change_status(case=case, to=CaseStatus.REGISTERED, system_label=BACK_OFFICE)
-            services.case_change_status(
-                case=case, to=CaseStatus.IN_PROGRESS, actor=staff, channel=Channel.AGENCY, note=""
-            )
+            services.case_change_status(actor=Actor.system(BACK_OFFICE), case=case, to=CaseStatus.REGISTERED)
+            services.case_change_status(actor=staff_actor, case=case, to=CaseStatus.IN_PROGRESS)
             services.case_request_info(
-                case=case, actor=staff, question="Lūdzu, norādiet, vai bērns dzīvo kopā ar Jums."
+                actor=staff_actor, case=case, question="Lūdzu, norādiet, vai bērns dzīvo kopā ar Jums."
             )
             created += 1
         # a case received by post for the company of the board member
@@ -64,10 +73,9 @@ def load_demo_cases(people: dict) -> int:
             company = membership.organisation if membership else None
         if company is not None and not exists(ref):
             services.case_register_received(
+                actor=Actor.system("UR back office (demo)", channel=Channel.POST),
                 service=service_get_published(code="1040"),
                 client=company,
-                channel=Channel.POST,
-                system_label="UR back office (demo)",
                 external_reference=ref,
                 status=CaseStatus.REGISTERED,
             )
@@ -76,10 +84,9 @@ def load_demo_cases(people: dict) -> int:
         ref = "demo:anna-1036"
         if anna is not None and not exists(ref):
             services.case_register_received(
+                actor=Actor.system("PMLP back office (demo)", channel=Channel.AGENCY),
                 service=service_get_published(code="1036"),
                 client=anna,
-                channel=Channel.AGENCY,
-                system_label="PMLP back office (demo)",
                 external_reference=ref,
                 status=CaseStatus.COMPLETED,
                 note="Izziņa izsniegta klātienē.",
@@ -95,7 +102,7 @@ def load_demo_cases(people: dict) -> int:
             service = service_get_published(code="1011")
             role = specialist.staff_roles.filter(centre__isnull=False).select_related("centre").first()
             services.consultation_register(
-                consulted_by=specialist,
+                actor=Actor(user=specialist, channel=Channel.PHONE),
                 channel=Channel.PHONE,
                 topic=DEMO_CONSULTATION_TOPIC,
                 duration_minutes=6,

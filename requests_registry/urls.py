@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,8 +13,8 @@ urlpatterns = [
     path("consultations/", views.my_consultations_view, name="my-consultations"),
     path("consultations/<int:pk>/", views.consultation_detail_view, name="consultation-detail"),
     path("consultations/<int:pk>/feedback/", views.consultation_feedback_view, name="consultation-feedback"),
-    path("inbox/", views.inbox_view, name="inbox"),
-    path("inbox/documents/<int:pk>/", views.inbox_document_view, name="inbox-document"),
+    # the inbox moved to the e-account
+    path("inbox/", RedirectView.as_view(pattern_name="eaccount:inbox", permanent=True, query_string=True)),
     # agency staff
     path("agency/", views.agency_case_list_view, name="agency-case-list"),
     path("agency/consultations/new/", views.consultation_new_view, name="consultation-new"),

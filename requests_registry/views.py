@@ -15,22 +15,23 @@ from django.views.decorators.http import require_POST
 
 from catalogue.eforms import eform_display, eform_field_label
 from catalogue.selectors import ServiceNotFound, service_get_published, service_version_current
+from delegation.actors import actor_at_work
 from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
-from eaccount.inbox import document_get_for, inbox_for
 from eaccount.selectors import person_get_by_personal_code
+from kernel.errors import DomainError
+from kernel.forms import form_add_domain_error
 from kernel.paginators import CappedPaginator, SafePaginator
 
-from . import drafts, selectors, services
-from .constants import CLIENT_WITHDRAWABLE, TRANSITIONS, CaseStatus, Channel
+from . import drafts, rules, selectors, services
+from .constants import CaseStatus, Channel
 from .exceptions import (
     CaseNotFound,
     CaseValidationError,
     ConsultationNotFound,
     InvalidTransition,
-    NotAllowed,
-    ServiceNotAvailable,
+    OpenCaseExists,
 )
 from .forms import (
     AnswerForm,
@@ -50,11 +51,9 @@ citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 
 
-def _add_errors(form, error: CaseValidationError) -> None:
-    """Put a service's field errors on the form (on the form itself for fields it does not have)."""
-    for name, errors in error.errors.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
+def _staff_actor(request, *, channel: str = Channel.AGENCY):
+    """The logged-in official at work: for nobody in particular, on the agency channel."""
+    return actor_at_work(request.actor, channel=channel)
 
 
 def _page(request, qs, *, capped: bool = False):
@@ -78,10 +77,11 @@ def apply_view(request, code: str):
         "service": service,
         "principal": principal,
         "principal_covers": principal is not None and principal.covers(service),
+        "principal_is_minor": principal is not None and bool(getattr(principal.obj, "is_minor", False)),
     }
     if (
         principal is None
-        or not services.service_serves_client(service=service, client=principal.obj)
+        or not rules.service_serves_client(service=service, client=principal.obj)
         or not principal.covers(service)
     ):
         return render(request, "requests_registry/apply_wrong_principal.html", context, status=403)
@@ -100,21 +100,23 @@ def apply_view(request, code: str):
         try:
             with drafts.draft_files(draft) as files:
                 case = services.case_submit(
+                    actor=request.actor,
                     service=service,
                     client=principal.obj,
-                    actor=request.user,
-                    basis=principal.basis,
-                    channel=Channel.E_SERVICE,
                     data=draft["cleaned"],
                     files=files,
-                    request=request,
                 )
         except CaseValidationError as error:
             form = EForm(initial=draft["cleaned"], definition=definition)
             form.apply_errors(error.errors)
             return render(request, "requests_registry/apply.html", {**context, "form": form})
-        except (NotAllowed, ServiceNotAvailable) as error:
-            messages.error(request, str(error))
+        except OpenCaseExists as error:
+            drafts.draft_discard(session=request.session, code=service.code)
+            context["open_case_number"] = error.open_case_number
+            context["refusal"] = error.message
+            return render(request, "requests_registry/apply_refused.html", context, status=409)
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect("requests_registry:apply", code=service.code)
         except OSError:  # a draft file vanished from storage
             drafts.draft_discard(session=request.session, code=service.code)
@@ -215,9 +217,9 @@ def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_
             "attachments": attachments,
             "rows": eform_display(definition=definition, cleaned=case.data),
             "question": question if case.status == CaseStatus.NEEDS_INFO else None,
-            "can_withdraw": case.status in CLIENT_WITHDRAWABLE,
-            "can_answer": case.status == CaseStatus.NEEDS_INFO,
-            "can_give_feedback": case.status == CaseStatus.COMPLETED and feedback is None,
+            "can_withdraw": rules.case_withdraw_allowed(case),
+            "can_answer": rules.case_answer_allowed(case),
+            "can_give_feedback": rules.case_feedback_allowed(case, feedback_given=feedback is not None),
             "feedback": feedback,
             "answer_form": answer_form or AnswerForm(),
             "feedback_form": feedback_form or FeedbackForm(),
@@ -250,9 +252,9 @@ def case_withdraw_view(request, number: str):
     if not form.is_valid():
         return _case_page(request, case, withdraw_form=form, status=400)
     try:
-        services.case_withdraw(case=case, user=request.user, note=form.cleaned_data["note"], request=request)
-    except (NotAllowed, InvalidTransition) as error:
-        messages.error(request, getattr(error, "message", str(error)))
+        services.case_withdraw(actor=request.actor, case=case, note=form.cleaned_data["note"])
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The case has been withdrawn."))
     return redirect(case.get_absolute_url())
@@ -266,15 +268,14 @@ def case_answer_view(request, number: str):
     if form.is_valid():
         try:
             services.case_answer_info(
+                actor=request.actor,
                 case=case,
-                user=request.user,
                 answer=form.cleaned_data["answer"],
                 file=form.cleaned_data["attachment"],
-                request=request,
             )
         except CaseValidationError as error:
-            _add_errors(form, error)
-        except InvalidTransition as error:
+            form_add_domain_error(form, error)
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect(case.get_absolute_url())
         else:
@@ -290,16 +291,13 @@ def _feedback_post(request, target, give):
     if form.is_valid():
         try:
             give(
-                user=request.user,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                request=request,
+                actor=request.actor, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
-        except NotAllowed as error:
+        except CaseValidationError as error:
+            form_add_domain_error(form, error)
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect(target.get_absolute_url()), form
-        except CaseValidationError as error:
-            _add_errors(form, error)
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect(target.get_absolute_url()), form
@@ -339,7 +337,13 @@ def _consultation_page(request, consultation, *, feedback_form=None, status=200)
     return render(
         request,
         "requests_registry/consultation_detail.html",
-        {"consultation": consultation, "feedback_form": feedback_form or FeedbackForm()},
+        {
+            "consultation": consultation,
+            "feedback_form": feedback_form or FeedbackForm(),
+            "can_give_feedback": rules.consultation_feedback_allowed(
+                consultation, feedback_given=consultation.feedback_rating is not None
+            ),
+        },
         status=status,
     )
 
@@ -356,31 +360,6 @@ def consultation_feedback_view(request, pk: int):
     give = partial(services.feedback_give_for_consultation, consultation=consultation)
     response, form = _feedback_post(request, consultation, give)
     return response or _consultation_page(request, consultation, feedback_form=form, status=400)
-
-
-# --- citizens: the e-account inbox (messages and delivered documents) ---------------------------
-
-
-@citizen_required
-def inbox_view(request):
-    principal = current_principal(request)
-    if principal is None:
-        raise Http404
-    inbox = inbox_for(owner=principal.obj, limit=50)
-    return render(
-        request,
-        "requests_registry/inbox.html",
-        {"principal": principal, "inbox_messages": inbox["messages"], "documents": inbox["documents"]},
-    )
-
-
-@citizen_required
-def inbox_document_view(request, pk: int):
-    principal = current_principal(request)
-    document = document_get_for(owner=principal.obj, pk=pk) if principal else None
-    if document is None:
-        raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
 
 
 # --- agency staff --------------------------------------------------------------------------------
@@ -432,11 +411,12 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
             "rows": eform_display(definition=definition, cleaned=case.data),
             "status_form": status_form or StatusChangeForm(current=case.status),
             "info_form": info_form or RequestInfoForm(),
-            "result_form": result_form
-            or ResultForm(can_complete=CaseStatus.COMPLETED in TRANSITIONS.get(case.status, ())),
-            "can_change": bool(TRANSITIONS.get(case.status)),
-            "can_request_info": CaseStatus.NEEDS_INFO in TRANSITIONS.get(case.status, ()),
-            "can_attach_result": case.status not in (CaseStatus.REJECTED, CaseStatus.WITHDRAWN),
+            "result_form": result_form or ResultForm(can_complete=rules.case_complete_allowed(case)),
+            "can_change": bool(rules.case_status_targets(case)),
+            "can_request_info": rules.case_request_info_allowed(case),
+            "can_attach_result": rules.case_result_allowed(case),
+            "can_take": rules.case_take_allowed(case, user=request.user),
+            "open_duplicates": selectors.case_open_duplicates(case=case),
         },
         status=status,
     )
@@ -445,7 +425,7 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
 @staff_required
 def agency_case_detail_view(request, number: str):
     case = _staff_case(request, number)
-    services.case_record_staff_look(case=case, actor=request.user, request=request)
+    services.case_record_staff_look(actor=_staff_actor(request), case=case)
     return _agency_case_page(request, case)
 
 
@@ -456,9 +436,7 @@ def agency_case_file_view(request, number: str, attachment_id: int):
         attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=False)
     except CaseNotFound:
         raise Http404 from None
-    services.case_record_staff_look(
-        case=case, actor=request.user, request=request, what=attachment.original_name
-    )
+    services.case_record_staff_look(actor=_staff_actor(request), case=case, what=attachment.original_name)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 
@@ -466,7 +444,11 @@ def agency_case_file_view(request, number: str, attachment_id: int):
 @staff_required
 def agency_case_take_view(request, number: str):
     case = _staff_case(request, number)
-    services.case_assign(case=case, assignee=request.user, actor=request.user, request=request)
+    try:
+        services.case_assign(actor=_staff_actor(request), case=case, assignee=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _agency_case_page(request, case, status=error.status)
     messages.success(request, _("The case is now assigned to you."))
     return redirect("requests_registry:agency-case-detail", number=case.number)
 
@@ -479,15 +461,13 @@ def agency_case_status_view(request, number: str):
     if form.is_valid():
         try:
             services.case_change_status(
+                actor=_staff_actor(request),
                 case=case,
                 to=form.cleaned_data["to"],
-                actor=request.user,
-                channel=Channel.AGENCY,
                 note=form.cleaned_data["note"],
                 visible_to_client=form.cleaned_data["visible_to_client"],
-                request=request,
             )
-        except InvalidTransition as error:
+        except DomainError as error:
             form.add_error("to", error.message)
         else:
             messages.success(request, _("The status has been changed."))
@@ -503,10 +483,10 @@ def agency_case_request_info_view(request, number: str):
     if form.is_valid():
         try:
             services.case_request_info(
-                case=case, actor=request.user, question=form.cleaned_data["question"], request=request
+                actor=_staff_actor(request), case=case, question=form.cleaned_data["question"]
             )
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
+        except DomainError as error:
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("The client has been asked for information."))
             return redirect("requests_registry:agency-case-detail", number=case.number)
@@ -517,25 +497,25 @@ def agency_case_request_info_view(request, number: str):
 @staff_required
 def agency_case_result_view(request, number: str):
     case = _staff_case(request, number)
-    form = ResultForm(
-        request.POST, request.FILES, can_complete=CaseStatus.COMPLETED in TRANSITIONS.get(case.status, ())
-    )
+    form = ResultForm(request.POST, request.FILES, can_complete=rules.case_complete_allowed(case))
     if form.is_valid():
         try:
             services.case_attach_result(
+                actor=_staff_actor(request),
                 case=case,
-                actor=request.user,
                 file=form.cleaned_data["document"],
                 title=form.cleaned_data["title"],
                 complete=form.cleaned_data.get("complete", False),
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except CaseValidationError as error:
             for message in [m for messages_ in error.errors.values() for m in messages_]:
                 form.add_error("document", message)
         except InvalidTransition as error:
             form.add_error("complete", error.message)
+        except DomainError as error:
+            form_add_domain_error(form, error)
+            return _agency_case_page(request, case, result_form=form, status=error.status)
         else:
             messages.success(request, _("The result document has been delivered to the client."))
             return redirect("requests_registry:agency-case-detail", number=case.number)
@@ -558,7 +538,7 @@ def consultation_new_view(request):
         if not form.errors:
             try:
                 services.consultation_register(
-                    consulted_by=request.user,
+                    actor=_staff_actor(request, channel=data["channel"]),
                     channel=data["channel"],
                     topic=data["topic"],
                     duration_minutes=data["duration_minutes"],
@@ -568,10 +548,9 @@ def consultation_new_view(request):
                     anonymous_phone=data["anonymous_phone"],
                     note=data["note"],
                     agency=service.agency if service else None,
-                    request=request,
                 )
-            except CaseValidationError as error:
-                _add_errors(form, error)
+            except DomainError as error:
+                form_add_domain_error(form, error)
             else:
                 messages.success(request, _("The consultation has been recorded."))
                 return redirect("requests_registry:consultation-new")

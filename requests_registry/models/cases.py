@@ -127,6 +127,9 @@ class Case(models.Model):
     )
     result_document_name = models.CharField(_("result document name"), max_length=255, blank=True)
     external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
+    # whom the case is about: the e-form's case-subject personal code (e.g. the child), else the
+    # client's code or registration number; "one open case per subject" compares it
+    subject_key = models.CharField(_("subject"), max_length=20, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -151,6 +154,12 @@ class Case(models.Model):
             # the API's change feeds: by status or service, oldest change first (cursor pagination)
             models.Index(fields=["status", "updated_at", "id"], name="case_status_updated"),
             models.Index(fields=["service", "updated_at", "id"], name="case_service_updated"),
+            # one open case per subject: the open cases of a service about one subject
+            models.Index(
+                fields=["service", "subject_key"],
+                name="case_open_subject",
+                condition=~Q(status__in=["completed", "rejected", "withdrawn"]) & ~Q(subject_key=""),
+            ),
         ]
 
     def __str__(self) -> str:

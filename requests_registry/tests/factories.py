@@ -23,6 +23,7 @@ from eaccount.tests.factories import (  # noqa: F401 - re-exported for the tests
     PersonFactory,
     StaffRoleFactory,
     UserFactory,
+    personal_code_for,
 )
 from requests_registry.constants import Basis, CaseStatus, Channel
 from requests_registry.models import Case, StatusChange
@@ -155,3 +156,19 @@ def login(client, user, level: str = "high"):
 
 def staff_of(agency, kind: str = "agency_staff"):
     return StaffRoleFactory(kind=kind, agency=agency).user
+
+
+_newborn_serials = itertools.count(1)
+
+
+def newborn_child_data(n: int | None = None) -> dict:
+    """The 1011 childbirth benefit's e-form data for a child born a month ago (the e-form accepts
+    a birth date of the last 12 months only); another child on each call unless `n` is given
+    (1011 takes one open case per child)."""
+    n = next(_newborn_serials) if n is None else n
+    born = timezone.localdate() - datetime.timedelta(days=30)
+    return {
+        "child_personal_code": personal_code_for(n, born=born),
+        "child_birth_date": born.isoformat(),
+        "iban": "LV80BANK0000435195001",
+    }

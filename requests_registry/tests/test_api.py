@@ -11,6 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api_clients import services as services_api
+from api_clients.api.idempotency import request_fingerprint
+from api_clients.models import ApiClient, IdempotencyRecord
 from audit.models import AuditEvent
 from catalogue.demo import load_pilot_catalogue
 from catalogue.models import Agency, Service
@@ -18,19 +21,16 @@ from catalogue.selectors import service_get_published
 from eaccount.demo import load_demo_people
 from eaccount.models import Organisation, Person
 from eaccount.tests.factories import PersonFactory
-from requests_registry import services, services_api
-from requests_registry.api.idempotency import request_fingerprint
+from kernel.actors import Actor
+from requests_registry import services
 from requests_registry.api.serializers import CaseDetailOut, CaseOut
-from requests_registry.models import Case, IdempotencyRecord, StatusChange
+from requests_registry.models import Case, StatusChange
+
+from .factories import newborn_child_data
 
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
-CHILD_BENEFIT_DATA = {
-    "child_personal_code": "030718-23455",
-    "child_birth_date": "2018-07-03",
-    "iban": "LV80BANK0000435195001",
-}
 
 
 # --- fixtures ----------------------------------------------------------------------------------------
@@ -69,10 +69,8 @@ def _file_1011(person: Person) -> Case:
     return services.case_submit(
         service=service_get_published(code="1011"),
         client=person,
-        actor=person.user,
-        basis="self",
-        channel="e_service",
-        data=CHILD_BENEFIT_DATA,
+        actor=Actor(user=person.user, basis="self", channel="e_service"),
+        data=newborn_child_data(),
     )
 
 
@@ -193,7 +191,7 @@ def test_answers_match_the_documented_shapes(case, vsaa):
 
 
 def test_push_answers_409_while_the_first_request_is_in_progress(case, vsaa):
-    client = services_api.ApiClient.objects.get(name="VSAA back office")
+    client = ApiClient.objects.get(name="VSAA back office")
     path = f"/api/v1/cases/{case.number}/status-changes/"
     body = {"status": "registered"}
     IdempotencyRecord.objects.create(
@@ -325,7 +323,7 @@ def test_missing_or_invalid_key_is_a_401_problem(case, header):
 
 
 def test_deactivated_client_is_refused(case, vsaa):
-    services_api.api_client_deactivate(client=services_api.ApiClient.objects.get(name="VSAA back office"))
+    services_api.api_client_deactivate(client=ApiClient.objects.get(name="VSAA back office"))
     _assert_problem(vsaa.get("/api/v1/cases/"), 401)
 
 

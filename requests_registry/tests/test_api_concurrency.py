@@ -9,23 +9,22 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
+from api_clients import services as services_api
+from api_clients.models import IdempotencyRecord
 from catalogue.demo import load_pilot_catalogue
 from catalogue.models import Agency
 from catalogue.selectors import service_get_published
 from eaccount.demo import load_demo_people
-from requests_registry import services, services_api
-from requests_registry.models import Case, IdempotencyRecord, StatusChange
+from kernel.actors import Actor
+from requests_registry import services
+from requests_registry.models import Case, StatusChange
+
+from .factories import newborn_child_data
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not settings.USES_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
 ]
-
-DATA = {
-    "child_personal_code": "030718-23455",
-    "child_birth_date": "2018-07-03",
-    "iban": "LV80BANK0000435195001",
-}
 
 
 @pytest.fixture
@@ -39,10 +38,8 @@ def setup(transactional_db):
         return services.case_submit(
             service=service_get_published(code="1011"),
             client=anna,
-            actor=anna.user,
-            basis="self",
-            channel="e_service",
-            data=DATA,
+            actor=Actor(user=anna.user, basis="self", channel="e_service"),
+            data=newborn_child_data(),
         )
 
     return key, new_case

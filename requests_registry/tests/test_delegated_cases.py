@@ -4,9 +4,10 @@ import pytest
 
 from delegation import services as delegation_services
 from delegation.selectors import principals_forget
+from kernel.actors import Actor
 from requests_registry import selectors, services
 from requests_registry.constants import Basis, Channel
-from requests_registry.exceptions import CaseNotFound, NotAllowed
+from requests_registry.exceptions import ActorNotAllowed, CaseNotFound
 
 from .factories import VALID_DATA, CaseFactory, ServiceFactory, UserFactory
 
@@ -17,22 +18,20 @@ def test_delegate_files_and_sees_only_delegated_services():
     principal, agent = UserFactory(), UserFactory()
     listed, other = ServiceFactory(), ServiceFactory()
     delegation_services.delegation_grant(
-        principal=principal.person, agent=agent.person, granted_by=principal, services=[listed]
+        principal=principal.person, agent=agent.person, actor=Actor(user=principal), services=[listed]
     )
 
     def file(service):
         return services.case_submit(
             service=service,
             client=principal.person,
-            actor=agent,
-            basis=Basis.DELEGATION,
-            channel=Channel.E_SERVICE,
+            actor=Actor(user=agent, basis=Basis.DELEGATION, channel=Channel.E_SERVICE),
             data=dict(VALID_DATA),
         )
 
     case = file(listed)
     assert case.basis == Basis.DELEGATION and case.submitted_by == agent
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ActorNotAllowed):
         file(other)
     hidden = CaseFactory(client_person=principal.person, service=other)
     assert set(selectors.case_list_for_user(user=agent)) == {case}
@@ -45,11 +44,11 @@ def test_delegate_files_and_sees_only_delegated_services():
 def test_delegation_for_every_service_covers_only_delegable_ones():
     principal, agent = UserFactory(), UserFactory()
     delegation = delegation_services.delegation_grant(
-        principal=principal.person, agent=agent.person, granted_by=principal
+        principal=principal.person, agent=agent.person, actor=Actor(user=principal)
     )
     delegable = CaseFactory(client_person=principal.person, service=ServiceFactory(delegable=True))
     CaseFactory(client_person=principal.person, service=ServiceFactory(delegable=False))
     assert set(selectors.case_list_for_user(user=agent)) == {delegable}
-    delegation_services.delegation_revoke(delegation=delegation, revoked_by=principal)
+    delegation_services.delegation_revoke(delegation=delegation, actor=Actor(user=principal))
     principals_forget(user=agent)  # as on the next request
     assert set(selectors.case_list_for_user(user=agent)) == set()

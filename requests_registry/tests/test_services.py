@@ -11,9 +11,11 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from eaccount.models import Document, Message
+from kernel.actors import Actor
 from requests_registry import services
 from requests_registry.constants import TRANSITIONS, Basis, CaseStatus, Channel
 from requests_registry.exceptions import (
+    ActorNotAllowed,
     CaseValidationError,
     InvalidTransition,
     NotAllowed,
@@ -44,9 +46,7 @@ def submit(user, service=None, data=None, files=None, client=None, basis=Basis.S
     return services.case_submit(
         service=service,
         client=client or user.person,
-        actor=user,
-        basis=basis,
-        channel=Channel.E_SERVICE,
+        actor=Actor(user=user, basis=basis, channel=Channel.E_SERVICE),
         data=data if data is not None else dict(VALID_DATA),
         files=files,
     )
@@ -149,7 +149,7 @@ def test_submit_refuses_wrong_audience_and_unpublished_service():
 def test_submit_for_someone_one_does_not_represent_is_refused():
     user = UserFactory()
     stranger = PersonFactory()
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ActorNotAllowed):
         submit(user, client=stranger, basis=Basis.LEGAL_REPRESENTATION)
     assert not Case.objects.exists()
 
@@ -157,7 +157,12 @@ def test_submit_for_someone_one_does_not_represent_is_refused():
 def test_submit_for_child_and_company():
     link = ParentChildFactory()
     parent_user = UserFactory(person=link.parent)
-    case = submit(parent_user, client=link.child, basis=Basis.LEGAL_REPRESENTATION)
+    case = submit(
+        parent_user,
+        ServiceFactory(minor_may_be_client=True),
+        client=link.child,
+        basis=Basis.LEGAL_REPRESENTATION,
+    )
     assert case.client_person == link.child and case.basis == Basis.LEGAL_REPRESENTATION
 
     board = BoardMembershipFactory()
@@ -216,7 +221,7 @@ def test_legal_transitions_are_written_with_history(frm, to):
     case = case_in(frm)
     staff = staff_of(case.service.agency)
 
-    services.case_change_status(case=case, to=to, actor=staff, channel=Channel.AGENCY, note="ok")
+    services.case_change_status(actor=Actor(user=staff, channel=Channel.AGENCY), case=case, to=to, note="ok")
 
     case.refresh_from_db()
     assert case.status == to
@@ -231,7 +236,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(frm, to):
     rows = case.status_changes.count()
 
     with pytest.raises(InvalidTransition) as error:
-        services.case_change_status(case=case, to=to, system_label="API: test")
+        services.case_change_status(actor=Actor.system("API: test"), case=case, to=to)
 
     assert error.value.current == frm and error.value.requested == to
     with translation.override("en"):
@@ -243,8 +248,8 @@ def test_illegal_transitions_are_refused_and_change_nothing(frm, to):
 
 def test_history_seq_increases_and_system_label_kept():
     case = case_in(S.SUBMITTED)
-    services.case_change_status(case=case, to=S.REGISTERED, system_label="API: VSAA back office")
-    services.case_change_status(case=case, to=S.IN_PROGRESS, system_label="API: VSAA back office")
+    services.case_change_status(actor=Actor.system("API: VSAA back office"), case=case, to=S.REGISTERED)
+    services.case_change_status(actor=Actor.system("API: VSAA back office"), case=case, to=S.IN_PROGRESS)
 
     rows = list(case.status_changes.order_by("seq").values_list("seq", "to_status", "system_label"))
     assert rows == [
@@ -269,13 +274,13 @@ def test_client_withdraws_only_before_work_starts(status, allowed):
     user = UserFactory()
     case = CaseFactory(status=status, client_person=user.person)
     if allowed:
-        services.case_withdraw(case=case, user=user, note="not needed")
+        services.case_withdraw(actor=Actor(user=user), case=case, note="not needed")
         case.refresh_from_db()
         assert case.status == S.WITHDRAWN
         assert AuditEvent.objects.filter(action="case.withdraw").exists()
     else:
         with pytest.raises((NotAllowed, InvalidTransition)):
-            services.case_withdraw(case=case, user=user)
+            services.case_withdraw(actor=Actor(user=user), case=case)
         case.refresh_from_db()
         assert case.status == status
 
@@ -285,8 +290,14 @@ def test_needs_info_question_and_answer_with_file():
     case = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
     staff = staff_of(case.service.agency)
 
-    services.case_request_info(case=case, actor=staff, question="Please attach the birth certificate.")
-    services.case_answer_info(case=case, user=user, answer="Attached.", file=pdf_upload(name="dz.pdf"))
+    services.case_request_info(
+        actor=Actor(user=staff, channel=Channel.AGENCY),
+        case=case,
+        question="Please attach the birth certificate.",
+    )
+    services.case_answer_info(
+        actor=Actor(user=user), case=case, answer="Attached.", file=pdf_upload(name="dz.pdf")
+    )
 
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS
@@ -305,12 +316,14 @@ def test_answer_needs_text_and_a_needs_info_case():
     user = UserFactory()
     case = CaseFactory(status=S.NEEDS_INFO, client_person=user.person)
     with pytest.raises(CaseValidationError):
-        services.case_answer_info(case=case, user=user, answer="  ")
+        services.case_answer_info(actor=Actor(user=user), case=case, answer="  ")
     with pytest.raises(CaseValidationError):
-        services.case_answer_info(case=case, user=user, answer="x", file=pdf_upload(name="a.exe"))
+        services.case_answer_info(
+            actor=Actor(user=user), case=case, answer="x", file=pdf_upload(name="a.exe")
+        )
     other = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
     with pytest.raises(InvalidTransition):
-        services.case_answer_info(case=other, user=user, answer="hello")
+        services.case_answer_info(actor=Actor(user=user), case=other, answer="hello")
     assert not CaseAttachment.objects.exists()
 
 
@@ -319,7 +332,12 @@ def test_result_document_delivered_and_case_completed():
     case = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
     staff = staff_of(case.service.agency)
 
-    services.case_attach_result(case=case, actor=staff, file=pdf_upload(name="lēmums.pdf"), complete=True)
+    services.case_attach_result(
+        actor=Actor(user=staff, channel=Channel.AGENCY),
+        case=case,
+        file=pdf_upload(name="lēmums.pdf"),
+        complete=True,
+    )
 
     case.refresh_from_db()
     assert case.status == S.COMPLETED and case.completed_at
@@ -335,7 +353,12 @@ def test_result_document_wrong_type_refused():
     case = CaseFactory(status=S.IN_PROGRESS)
     staff = staff_of(case.service.agency)
     with pytest.raises(CaseValidationError):
-        services.case_attach_result(case=case, actor=staff, file=pdf_upload(name="x.exe"), complete=True)
+        services.case_attach_result(
+            actor=Actor(user=staff, channel=Channel.AGENCY),
+            case=case,
+            file=pdf_upload(name="x.exe"),
+            complete=True,
+        )
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS and not case.result_document
 
@@ -344,7 +367,10 @@ def test_register_received_writes_path_of_history():
     person = PersonFactory()
     service = ServiceFactory(code="1013")
     case = services.case_register_received(
-        service=service, client=person, channel=Channel.POST, system_label="API: VSAA", status=S.IN_PROGRESS
+        actor=Actor.system("API: VSAA", channel=Channel.POST),
+        service=service,
+        client=person,
+        status=S.IN_PROGRESS,
     )
     assert case.number == "1013-0000001" and case.basis == Basis.AGENCY_REGISTRATION
     assert list(case.status_changes.order_by("seq").values_list("from_status", "to_status")) == [
@@ -354,7 +380,7 @@ def test_register_received_writes_path_of_history():
     ]
     with pytest.raises(InvalidTransition):
         services.case_register_received(
-            service=service, client=person, channel=Channel.POST, system_label="x", status="bogus"
+            actor=Actor.system("x", channel=Channel.POST), service=service, client=person, status="bogus"
         )
 
 
@@ -387,7 +413,7 @@ def test_no_email_without_address(django_capture_on_commit_callbacks):
 def test_consultation_anonymous_and_identified():
     staff = staff_of(AgencyFactory())
     anonymous = services.consultation_register(
-        consulted_by=staff,
+        actor=Actor(user=staff, channel=Channel.PHONE),
         channel=Channel.PHONE,
         topic="Pabalsts",
         duration_minutes=5,
@@ -397,7 +423,7 @@ def test_consultation_anonymous_and_identified():
     assert anonymous.is_anonymous and anonymous.anonymous_phone == "+37120000000"
     person = PersonFactory()
     identified = services.consultation_register(
-        consulted_by=staff,
+        actor=Actor(user=staff, channel=Channel.VPVKAC),
         channel=Channel.VPVKAC,
         topic="Pase",
         duration_minutes=12,
@@ -409,7 +435,11 @@ def test_consultation_anonymous_and_identified():
     assert AuditEvent.objects.filter(action="consultation.register").count() == 2
     with pytest.raises(CaseValidationError):
         services.consultation_register(
-            consulted_by=staff, channel=Channel.PHONE, topic="", duration_minutes=0, outcome="answered"
+            actor=Actor(user=staff, channel=Channel.PHONE),
+            channel=Channel.PHONE,
+            topic="",
+            duration_minutes=0,
+            outcome="answered",
         )
 
 
@@ -417,24 +447,30 @@ def test_feedback_once_and_only_on_completed():
     user = UserFactory()
     open_case = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
     with pytest.raises(NotAllowed):
-        services.feedback_give_for_case(case=open_case, user=user, rating=5)
+        services.feedback_give_for_case(actor=Actor(user=user), case=open_case, rating=5)
     case = CaseFactory(status=S.COMPLETED, client_person=user.person)
-    services.feedback_give_for_case(case=case, user=user, rating=4, comment="Ātri")
+    services.feedback_give_for_case(actor=Actor(user=user), case=case, rating=4, comment="Ātri")
     with pytest.raises(NotAllowed):
-        services.feedback_give_for_case(case=case, user=user, rating=1)
+        services.feedback_give_for_case(actor=Actor(user=user), case=case, rating=1)
     with pytest.raises(CaseValidationError):
-        services.feedback_give_for_case(case=CaseFactory(status=S.COMPLETED), user=user, rating=9)
+        services.feedback_give_for_case(
+            actor=Actor(user=user), case=CaseFactory(status=S.COMPLETED), rating=9
+        )
     assert Feedback.objects.get().rating == 4
 
 
 def test_feedback_on_consultation_once():
     staff = staff_of(AgencyFactory())
     consultation = services.consultation_register(
-        consulted_by=staff, channel=Channel.PHONE, topic="x", duration_minutes=3, outcome="answered"
+        actor=Actor(user=staff, channel=Channel.PHONE),
+        channel=Channel.PHONE,
+        topic="x",
+        duration_minutes=3,
+        outcome="answered",
     )
-    services.feedback_give_for_consultation(consultation=consultation, rating=5)
+    services.feedback_give_for_consultation(actor=Actor(), consultation=consultation, rating=5)
     with pytest.raises(NotAllowed):
-        services.feedback_give_for_consultation(consultation=consultation, rating=5)
+        services.feedback_give_for_consultation(actor=Actor(), consultation=consultation, rating=5)
 
 
 def test_authorised_filing_by_a_centre_specialist_only():
@@ -445,26 +481,30 @@ def test_authorised_filing_by_a_centre_specialist_only():
     client_person = PersonFactory(has_eid=False)
     service = ServiceFactory(authorised_filing_allowed=True)
 
-    def file(actor, at_centre, reference="PILN-1", svc=service):
+    def file(user, reference="PILN-1", svc=service):
         return services.case_submit(
+            actor=Actor(
+                user=user,
+                principal=client_person,
+                basis=Basis.AUTHORISED_FILING,
+                channel=Channel.VPVKAC,
+                assurance="high",
+                centre_id=centre.pk,
+            ),
             service=svc,
             client=client_person,
-            actor=actor,
-            basis=Basis.AUTHORISED_FILING,
-            channel=Channel.VPVKAC,
             data=dict(VALID_DATA),
-            centre=at_centre,
             authorisation_reference=reference,
         )
 
-    case = file(specialist, centre)
+    case = file(specialist)
     assert case.basis == Basis.AUTHORISED_FILING and case.centre == centre and case.submitted_by == specialist
-    with pytest.raises(NotAllowed):
-        file(UserFactory(), centre)
+    with pytest.raises(ActorNotAllowed):
+        file(UserFactory())
     with pytest.raises(CaseValidationError):
-        file(specialist, centre, reference="")
-    with pytest.raises(ServiceNotAvailable):
-        file(specialist, centre, svc=ServiceFactory(authorised_filing_allowed=False))
+        file(specialist, reference="")
+    with pytest.raises(ActorNotAllowed):
+        file(specialist, svc=ServiceFactory(authorised_filing_allowed=False))
     assert Case.objects.count() == 1
 
 
@@ -479,7 +519,9 @@ def test_racing_status_pushes_are_kept_in_order_or_refused():
     def push(to):
         try:
             barrier.wait()
-            services.case_change_status(case=Case.objects.get(pk=case.pk), to=to, system_label="API: race")
+            services.case_change_status(
+                actor=Actor.system("API: race"), case=Case.objects.get(pk=case.pk), to=to
+            )
             outcomes.append(("ok", to))
         except InvalidTransition as error:
             outcomes.append(("refused", error.requested))

@@ -5,6 +5,7 @@ from celery.result import EagerResult
 from django.core import mail
 
 from eaccount.models import Message
+from kernel.actors import Actor
 from requests_registry import services, tasks
 from requests_registry.constants import Basis, CaseStatus, Channel
 
@@ -25,7 +26,9 @@ def test_task_is_late_acknowledged_and_runs_eagerly_twice_safely():
 def test_hidden_change_sends_nothing(django_capture_on_commit_callbacks):
     case = CaseFactory(status=CaseStatus.REGISTERED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_change_status(case=case, to=CaseStatus.IN_PROGRESS, visible_to_client=False)
+        services.case_change_status(
+            actor=Actor.system("test"), case=case, to=CaseStatus.IN_PROGRESS, visible_to_client=False
+        )
     assert mail.outbox == [] and not Message.objects.exists()
 
 
@@ -36,9 +39,7 @@ def test_notification_through_a_real_worker(celery_worker_thread):
     case = services.case_submit(
         service=ServiceFactory(),
         client=user.person,
-        actor=user,
-        basis=Basis.SELF,
-        channel=Channel.E_SERVICE,
+        actor=Actor(user=user, basis=Basis.SELF, channel=Channel.E_SERVICE),
         data=dict(VALID_DATA),
     )
     change = case.status_changes.get()

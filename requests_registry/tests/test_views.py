@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from kernel.actors import Actor
+from kernel.constants import Channel
 from requests_registry.constants import CaseStatus
 from requests_registry.models import Case, CaseAttachment, Feedback
 
@@ -116,7 +118,7 @@ def test_apply_for_child_when_acting_for_child(client):
     user = UserFactory(person=link.parent)
     login(client, user)
     client.post(reverse("delegation:act-for"), {"principal": f"person:{link.child.pk}"})
-    service = ServiceFactory()
+    service = ServiceFactory(minor_may_be_client=True)
     client.post(apply_url(service), {**VALID_DATA, "action": "check"})
     client.post(apply_url(service), {"action": "submit"})
     case = Case.objects.get()
@@ -211,9 +213,15 @@ def test_timeline_shows_only_client_visible_rows(client):
 
     staff = staff_of(case.service.agency)
     services.case_change_status(
-        case=case, to=S.IN_PROGRESS, actor=staff, note="internal remark", visible_to_client=False
+        actor=Actor(user=staff, channel=Channel.AGENCY),
+        case=case,
+        to=S.IN_PROGRESS,
+        note="internal remark",
+        visible_to_client=False,
     )
-    services.case_request_info(case=case, actor=staff, question="Which bank?")
+    services.case_request_info(
+        actor=Actor(user=staff, channel=Channel.AGENCY), case=case, question="Which bank?"
+    )
     login(client, user)
 
     html = client.get(case.get_absolute_url()).content.decode()
@@ -442,23 +450,25 @@ def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
     user = UserFactory()
     case = CaseFactory(status=S.IN_PROGRESS, client_person=user.person)
     services.case_attach_result(
-        case=case, actor=staff_of(case.service.agency), file=pdf_upload(name="lemums.pdf"), complete=True
+        actor=Actor(user=staff_of(case.service.agency), channel=Channel.AGENCY),
+        case=case,
+        file=pdf_upload(name="lemums.pdf"),
+        complete=True,
     )
     other = UserFactory()
     login(client, user)
 
-    page = client.get(reverse("requests_registry:inbox"))
+    page = client.get(reverse("eaccount:inbox"))
 
     html = page.content.decode()
     assert page.status_code == 200 and "lemums.pdf" in html and case.number in html
     document = page.context["documents"][0]
-    download = client.get(reverse("requests_registry:inbox-document", kwargs={"pk": document.pk}))
+    download = client.get(reverse("eaccount:inbox-document", kwargs={"pk": document.pk}))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     login(client, other)
-    assert (
-        client.get(reverse("requests_registry:inbox-document", kwargs={"pk": document.pk})).status_code == 404
-    )
-    assert client.get(reverse("requests_registry:inbox")).context["documents"] == []
+    assert client.get(reverse("eaccount:inbox-document", kwargs={"pk": document.pk})).status_code == 404
+    assert list(client.get(reverse("eaccount:inbox")).context["documents"]) == []
+    assert document.service_code == case.service.code
 
 
 def test_board_member_applies_for_the_company(client):
@@ -517,14 +527,19 @@ def test_case_filed_on_authorisation_says_so_to_the_client(client):
 
     role = StaffRoleFactory(kind="centre_specialist")
     user = UserFactory()
+    user.person.has_eid = False  # the client had no eID then (got one since, and now reads the case)
     case = services.case_submit(
         service=ServiceFactory(authorised_filing_allowed=True),
         client=user.person,
-        actor=role.user,
-        basis="authorised_filing",
-        channel="vpvkac",
+        actor=Actor(
+            user=role.user,
+            principal=user.person,
+            basis="authorised_filing",
+            channel="vpvkac",
+            assurance="high",
+            centre_id=role.centre_id,
+        ),
         data=dict(VALID_DATA),
-        centre=role.centre,
         authorisation_reference="PILN-2026-17",
     )
     login(client, user)
@@ -542,7 +557,7 @@ def _consultation(client_obj=None, *, topic="Kā pieteikt pabalstu?", **extra):
 
     agency = AgencyFactory()
     return services.consultation_register(
-        consulted_by=staff_of(agency),
+        actor=Actor(user=staff_of(agency), channel="phone"),
         channel="phone",
         topic=topic,
         duration_minutes=5,
@@ -599,7 +614,10 @@ def test_a_delegate_does_not_see_the_principals_consultations(client):
     principal, agent = UserFactory(), UserFactory()
     consultation = _consultation(principal.person)
     delegation_grant(
-        principal=principal.person, agent=agent.person, granted_by=principal, services=[consultation.service]
+        principal=principal.person,
+        agent=agent.person,
+        actor=Actor(user=principal),
+        services=[consultation.service],
     )
     login(client, agent)
     assert client.get(consultation.get_absolute_url()).status_code == 404

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from requests_registry.models import Case
+from requests_registry.tests.factories import newborn_child_data
 from tests.browser.conftest import assert_no_axe_violations
 
 
@@ -24,12 +25,13 @@ def test_anna_applies_for_1011_and_sees_her_case(page, login_as):
     assert not Case.objects.exists()
 
     # when she fills it in, checks it and submits it
-    page.fill("#id_child_personal_code", "030718-23455")
-    page.fill("#id_child_birth_date", "2018-07-03")
-    page.fill("#id_iban", "LV80BANK0000435195001")
+    newborn = newborn_child_data()
+    page.fill("#id_child_personal_code", newborn["child_personal_code"])
+    page.fill("#id_child_birth_date", newborn["child_birth_date"])
+    page.fill("#id_iban", newborn["iban"])
     with page.expect_navigation():
         page.click("button[value='check']")
-    expect(page.locator("dl.facts")).to_contain_text("030718-23455")
+    expect(page.locator("dl.facts")).to_contain_text(newborn["child_personal_code"])
     with page.expect_navigation():
         page.click("button[value='submit']")
 
@@ -59,7 +61,7 @@ def test_answer_form_and_agency_pages_are_accessible(page, login_as, demo_data, 
     page.goto(case.get_absolute_url())
     expect(page.locator("#needs-info-title")).to_be_visible()
     assert_no_axe_violations(page)
-    page.goto("/cases/inbox/")
+    page.goto("/account/inbox/")
     expect(page.locator("table.data-table")).to_contain_text(case.number)
     assert_no_axe_violations(page)
 
@@ -83,14 +85,15 @@ def test_anna_acts_for_her_son_and_the_header_says_so(page, login_as, demo_data)
     login_as(page, "citizen_parent", means="eid_card")
     page.goto("/delegation/")
     assert_no_axe_violations(page)
-    page.goto("/delegation/act-for/?next=/cases/apply/1011/")
+    page.goto("/delegation/act-for/?next=/cases/apply/1030/")
     assert_no_axe_violations(page)
     # when she chooses her son Jānis
     page.check(f"input[name='principal'][value='person:{demo_data['child'].pk}']")
     with page.expect_navigation():
         page.click("main form button[type='submit']")
-    # then every page says she acts for him, and the application is his
-    expect(page).to_have_url(re.compile(r"/cases/apply/1011/$"))
+    # then every page says she acts for him, and the application (a residence declaration, which a
+    # minor may be the client of) is his
+    expect(page).to_have_url(re.compile(r"/cases/apply/1030/$"))
     expect(page.get_by_test_id("acting-for")).to_have_text("Jānis Bērziņš")
     expect(page.get_by_test_id("apply-for")).to_have_text("Jānis Bērziņš")
 

@@ -1,0 +1,61 @@
+"""Reads of the request registry, and who may see what, by topic (every name re-exported here):
+`cases` (cases, their history, files and feedback), `consultations`, and `api_reads` (the case
+API's columns and its two-statement read for an agency's API client)."""
+
+from .api_reads import (
+    CASE_FIELDS,
+    case_api_lean,
+    case_api_page_query,
+    case_detail_rows_for_agency,
+)
+from .cases import (
+    CASE_LIST_RELATED,
+    case_attachment_get,
+    case_attachments,
+    case_feedback,
+    case_get_for_agency,
+    case_get_for_staff,
+    case_get_for_user,
+    case_history,
+    case_list_for_agency,
+    case_list_for_staff,
+    case_list_for_user,
+    case_number_is_valid,
+    case_open_duplicates,
+    case_services_for_user,
+    staff_agency_ids,
+    staff_services_for,
+)
+from .consultations import (
+    consultation_get_for_staff,
+    consultation_get_for_user,
+    consultation_list_for_staff,
+    consultation_list_for_user,
+)
+
+__all__ = [
+    "CASE_FIELDS",
+    "case_api_lean",
+    "case_api_page_query",
+    "CASE_LIST_RELATED",
+    "case_attachment_get",
+    "case_attachments",
+    "case_detail_rows_for_agency",
+    "case_feedback",
+    "case_get_for_agency",
+    "case_get_for_staff",
+    "case_get_for_user",
+    "case_history",
+    "case_list_for_agency",
+    "case_list_for_staff",
+    "case_list_for_user",
+    "case_number_is_valid",
+    "case_open_duplicates",
+    "case_services_for_user",
+    "consultation_get_for_staff",
+    "consultation_get_for_user",
+    "consultation_list_for_staff",
+    "consultation_list_for_user",
+    "staff_agency_ids",
+    "staff_services_for",
+]

@@ -1,0 +1,266 @@
+"""Cases: who may see which (agencies, their staff, clients and whoever acts for them), their
+history, files and feedback. A case one may not see is "not found", exactly like a missing one or a
+malformed number (CaseNotFound)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalogue import selectors as catalogue_selectors
+from delegation import selectors as delegation_selectors
+from delegation.constants import Basis
+from eaccount.selectors import agency_ids_for_user
+
+from ..constants import CASE_NUMBER_REGEX, OPEN_STATUSES, CaseStatus
+from ..exceptions import CaseNotFound
+from ..models import Case, CaseAttachment, Feedback, StatusChange
+
+_NUMBER_RE = re.compile(CASE_NUMBER_REGEX)
+
+CASE_LIST_RELATED = (
+    "service",
+    "service__agency",
+    "client_person",
+    "client_organisation",
+    "assigned_to",
+    "assigned_to__person",
+)
+
+
+def staff_agency_ids(*, user) -> set[int]:
+    """The agencies the user works for now; kept on the user object for the request."""
+    cached = getattr(user, "_registry_agency_ids", None)
+    if cached is None:
+        cached = (
+            frozenset(agency_ids_for_user(user=user))
+            if getattr(user, "is_authenticated", False)
+            else frozenset()
+        )
+        user._registry_agency_ids = cached
+    return set(cached)
+
+
+def case_number_is_valid(number) -> bool:
+    return isinstance(number, str) and bool(_NUMBER_RE.match(number))
+
+
+def _filter(
+    qs: QuerySet[Case],
+    *,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+    number: str | None = None,
+) -> QuerySet[Case]:
+    if status:
+        qs = qs.filter(status=status) if status in CaseStatus.values else qs.none()
+    if service_code:
+        qs = qs.filter(service__code=service_code)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    if number:
+        number = number.strip()
+        qs = qs.filter(number__startswith=number) if len(number) <= 20 else qs.none()
+    return qs
+
+
+# --- agencies ------------------------------------------------------------------------------------
+
+
+def case_list_for_agency(
+    *,
+    agency_id: int,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+    number: str | None = None,
+) -> QuerySet[Case]:
+    """The cases of one agency's services, newest change first."""
+    qs = Case.objects.filter(service__agency_id=agency_id).select_related(*CASE_LIST_RELATED)
+    return _filter(
+        qs, status=status, service_code=service_code, updated_since=updated_since, number=number
+    ).order_by("-updated_at", "-id")
+
+
+def case_get_for_agency(*, agency_id: int, number: str) -> Case:
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    try:
+        return Case.objects.select_related(
+            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
+        ).get(number=number, service__agency_id=agency_id)
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def case_list_for_staff(
+    *,
+    user,
+    status: str | None = None,
+    service_code: str | None = None,
+    number: str | None = None,
+    assigned_to_me: bool = False,
+) -> QuerySet[Case]:
+    """The cases of the services of every agency the user works for now."""
+    agency_ids = staff_agency_ids(user=user)
+    qs = Case.objects.filter(service__agency_id__in=agency_ids).select_related(*CASE_LIST_RELATED)
+    if assigned_to_me:
+        qs = qs.filter(assigned_to=user)
+    return _filter(qs, status=status, service_code=service_code, number=number).order_by("-updated_at", "-id")
+
+
+def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
+    """A case of one of the user's agencies' services; CaseNotFound for others, alike."""
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    agency_ids = staff_agency_ids(user=user)
+    try:
+        return Case.objects.select_related(
+            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
+        ).get(number=number, service__agency_id__in=agency_ids)
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def staff_services_for(*, user):
+    """(code, title) of the services of the user's agencies, for filters."""
+    return catalogue_selectors.services_of_agencies(agency_ids=staff_agency_ids(user=user))
+
+
+# --- citizens ------------------------------------------------------------------------------------
+
+
+def _principal_q(*, user, principal=None) -> Q | None:
+    """The condition "the case's client is a principal the user may act for now (on that service)".
+
+    Self and legal representation see every case of the principal; a delegate sees the principal's
+    cases of the delegated services only (every delegable service when none is listed).
+    """
+    allowed = delegation_selectors.principals_for(user=user)
+    if principal is not None:
+        if principal not in allowed:
+            return None
+        allowed = [p for p in allowed if p == principal]
+    person_ids = {p.id for p in allowed if p.is_person and p.basis != Basis.DELEGATION}
+    organisation_ids = {p.id for p in allowed if not p.is_person and p.basis != Basis.DELEGATION}
+    condition = Q(pk__in=[])
+    if person_ids:
+        condition |= Q(client_person_id__in=person_ids)
+    if organisation_ids:
+        condition |= Q(client_organisation_id__in=organisation_ids)
+    for delegated in (p for p in allowed if p.basis == Basis.DELEGATION):
+        client = (
+            Q(client_person_id=delegated.id)
+            if delegated.is_person
+            else Q(client_organisation_id=delegated.id)
+        )
+        scope = (
+            Q(service__delegable=True)
+            if delegated.service_codes is None
+            else Q(service__code__in=sorted(delegated.service_codes))
+        )
+        condition |= client & scope
+    if not allowed:
+        return None
+    return condition
+
+
+def case_list_for_user(
+    *,
+    user,
+    principal=None,
+    status: str | None = None,
+    service_code: str | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Case]:
+    """The cases of every principal the user may act for now (or of one `principal` of theirs)."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(condition).select_related(
+        "service", "service__agency", "client_person", "client_organisation"
+    )
+    return _filter(qs, status=status, service_code=service_code, updated_since=updated_since).order_by(
+        "-created_at", "-id"
+    )
+
+
+def case_get_for_user(*, user, number: str) -> Case:
+    """A case of a principal the user may act for now; CaseNotFound for every other case, alike."""
+    if not case_number_is_valid(number):
+        raise CaseNotFound(number)
+    condition = _principal_q(user=user)
+    if condition is None:
+        raise CaseNotFound(number)
+    try:
+        return Case.objects.select_related(
+            "service",
+            "service__agency",
+            "service_version",
+            "client_person",
+            "client_organisation",
+            "submitted_by",
+            "submitted_by__person",
+            "centre",
+        ).get(condition, number=number)
+    except Case.DoesNotExist:
+        raise CaseNotFound(number) from None
+
+
+def case_services_for_user(*, user, principal=None):
+    """The services the user's (or the principal's) cases are for, for the filter (one query)."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return []
+    return catalogue_selectors.services_by_ids(ids=Case.objects.filter(condition).values("service_id"))
+
+
+# --- history, files, feedback --------------------------------------------------------------------
+
+
+def case_open_duplicates(*, case: Case) -> list[Case]:
+    """Other open cases of a one-off service about the same subject (a warning for staff: the
+    e-service refuses them, other channels may still bring one in). One query, none for others."""
+    if not case.service.one_open_case_per_subject or not case.subject_key:
+        return []
+    return list(
+        Case.objects.filter(
+            service_id=case.service_id, subject_key=case.subject_key, status__in=OPEN_STATUSES
+        )
+        .exclude(pk=case.pk)
+        .only("number", "status", "created_at")
+        .order_by("created_at", "id")[:10]
+    )
+
+
+def case_history(*, case: Case, client_view: bool) -> QuerySet[StatusChange]:
+    """The status history, oldest first; the client sees only the rows marked visible to them."""
+    qs = StatusChange.objects.filter(case=case).select_related("actor", "actor__person")
+    if client_view:
+        qs = qs.filter(visible_to_client=True).prefetch_related(
+            Prefetch("attachments", queryset=CaseAttachment.objects.filter(visible_to_client=True))
+        )
+    else:
+        qs = qs.prefetch_related("attachments")
+    return qs.order_by("seq")
+
+
+def case_attachments(*, case: Case, client_view: bool) -> QuerySet[CaseAttachment]:
+    qs = CaseAttachment.objects.filter(case=case)
+    if client_view:
+        qs = qs.filter(visible_to_client=True)
+    return qs.order_by("created_at", "id")
+
+
+def case_attachment_get(*, case: Case, attachment_id, client_view: bool) -> CaseAttachment:
+    try:
+        return case_attachments(case=case, client_view=client_view).get(pk=int(attachment_id))
+    except (CaseAttachment.DoesNotExist, TypeError, ValueError):
+        raise CaseNotFound(case.number) from None
+
+
+def case_feedback(*, case: Case) -> Feedback | None:
+    return Feedback.objects.filter(case=case).first()

@@ -1,0 +1,64 @@
+"""Consultations: those an official gave, and those given to a client or whom they represent."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from delegation import selectors as delegation_selectors
+from kernel.constants import Basis
+
+from ..exceptions import ConsultationNotFound
+from ..models import Consultation, Feedback
+
+
+def consultation_list_for_staff(*, user) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(consulted_by=user)
+        .select_related("service", "client_person", "client_organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def consultation_get_for_staff(*, user, pk) -> Consultation:
+    try:
+        return consultation_list_for_staff(user=user).get(pk=int(pk))
+    except (Consultation.DoesNotExist, TypeError, ValueError):
+        raise ConsultationNotFound(pk) from None
+
+
+def _consultation_client_q(*, user, principal=None) -> Q | None:
+    """The consultations given to the user or to someone they represent by law (a child, a company).
+
+    Not to a delegate: a delegation covers services, and a consultation need not be about one.
+    """
+    allowed = [p for p in delegation_selectors.principals_for(user=user) if p.basis != Basis.DELEGATION]
+    if principal is not None:
+        allowed = [p for p in allowed if p == principal]
+    if not allowed:
+        return None
+    return Q(client_person_id__in=[p.id for p in allowed if p.is_person]) | Q(
+        client_organisation_id__in=[p.id for p in allowed if not p.is_person]
+    )
+
+
+def consultation_list_for_user(*, user, principal=None) -> QuerySet[Consultation]:
+    """The consultations of the principal (or of everyone the user represents), newest first, each
+    with `feedback_rating` (None until the client has rated it)."""
+    condition = _consultation_client_q(user=user, principal=principal)
+    if condition is None:
+        return Consultation.objects.none()
+    rating = Feedback.objects.filter(consultation=OuterRef("pk")).values("rating")[:1]
+    return (
+        Consultation.objects.filter(condition)
+        .select_related("service__agency", "agency", "centre", "client_person", "client_organisation")
+        .annotate(feedback_rating=Subquery(rating))
+        .order_by("-created_at", "-id")
+    )
+
+
+def consultation_get_for_user(*, user, pk) -> Consultation:
+    """A consultation of someone the user represents; ConsultationNotFound for every other, alike."""
+    try:
+        return consultation_list_for_user(user=user).get(pk=int(pk))
+    except (Consultation.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise ConsultationNotFound(pk) from None

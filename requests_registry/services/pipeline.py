@@ -1,0 +1,184 @@
+"""The status pipeline: the one place a case changes status, and the actions that move it (staff's
+status changes and questions, the client's withdrawal and answer, taking a case)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit.services as audit
+from kernel.actors import Actor
+
+from .. import rules
+from ..constants import CaseStatus
+from ..exceptions import CaseValidationError, InvalidTransition, NotAllowed
+from ..models import Case, CaseAttachment, StatusChange
+from ._common import (
+    ANSWER_FILE_FIELD,
+    delete_files,
+    history_add,
+    notify_on_commit,
+    save_attachments,
+    validate_one_file,
+)
+
+ANSWER_LIMIT = 4000
+
+
+def transition(
+    *,
+    case: Case,
+    to: str,
+    actor: Actor,
+    note: str = "",
+    visible_to_client: bool = True,
+    audit_action: str = "case.status",
+) -> tuple[Case, StatusChange]:
+    """Lock, check the pipeline, save, history, audit, notify (on commit). Call inside a transaction."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if to not in CaseStatus.values or not rules.case_status_change_allowed(locked, to=to):
+        raise InvalidTransition(current=locked.status, requested=to)
+    previous = locked.status
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to == CaseStatus.COMPLETED:
+        locked.completed_at = timezone.now()
+        fields.append("completed_at")
+    locked.save(update_fields=fields)
+    change = history_add(
+        case=locked,
+        from_status=previous,
+        to_status=to,
+        actor=actor,
+        note=note,
+        visible_to_client=visible_to_client,
+    )
+    audit.record(
+        action=audit_action,
+        actor=actor,
+        acting_for=locked.client,
+        target=locked,
+        reason=actor.label,
+        data={
+            "number": locked.number,
+            "from": previous,
+            "to": to,
+            "seq": change.seq,
+            "channel": actor.channel,
+        },
+    )
+    notify_on_commit(case=locked, change=change)
+    # keep the caller's instance current too
+    case.status, case.updated_at, case.completed_at = locked.status, locked.updated_at, locked.completed_at
+    return locked, change
+
+
+@transaction.atomic
+def case_change_status(
+    *, actor: Actor, case: Case, to: str, note: str = "", visible_to_client: bool = True
+) -> Case:
+    """Move a case to `to` (InvalidTransition if TRANSITIONS does not allow it from its current status)."""
+    locked, _change = transition(
+        case=case, to=to, actor=actor, note=note, visible_to_client=visible_to_client
+    )
+    return locked
+
+
+@transaction.atomic
+def case_withdraw(*, actor: Actor, case: Case, note: str = "") -> Case:
+    """The client (or their representative) withdraws the case; only before the work starts."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not rules.case_withdraw_allowed(locked):
+        raise NotAllowed(_("This case can no longer be withdrawn: the agency has started working on it."))
+    locked, _change = transition(
+        case=locked, to=CaseStatus.WITHDRAWN, actor=actor, note=note, audit_action="case.withdraw"
+    )
+    case.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def case_assign(*, actor: Actor, case: Case, assignee) -> Case:
+    """Assign an open case to a staff member (`assignee`), e.g. "take" it (assignee = the actor's user)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not rules.case_take_allowed(locked, user=assignee):
+        raise NotAllowed(_("This case cannot be taken: it is closed or already yours."))
+    previous = locked.assigned_to_id
+    locked.assigned_to = assignee
+    locked.save(update_fields=["assigned_to", "updated_at"])
+    audit.record(
+        action="case.assign",
+        actor=actor,
+        acting_for=locked.client,
+        target=locked,
+        data={"number": locked.number, "from": previous, "to": getattr(assignee, "pk", None)},
+    )
+    case.assigned_to = assignee
+    return locked
+
+
+@transaction.atomic
+def case_request_info(*, actor: Actor, case: Case, question: str) -> Case:
+    """Staff ask the client for more information: → needs_info, the question visible to the client."""
+    question = (question or "").strip()
+    if not question:
+        raise CaseValidationError({"note": [_("Write what information the client should give.")]})
+    locked, _change = transition(
+        case=case, to=CaseStatus.NEEDS_INFO, actor=actor, note=question, audit_action="case.request_info"
+    )
+    return locked
+
+
+def case_answer_info(*, actor: Actor, case: Case, answer: str, file=None) -> Case:
+    """The client answers an information request: the answer (and a file) is kept; → in_progress."""
+    answer = (answer or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not answer:
+        errors["answer"] = [_("Write your answer.")]
+    elif len(answer) > ANSWER_LIMIT:
+        errors["answer"] = [_("Enter at most %(limit)s characters.") % {"limit": ANSWER_LIMIT}]
+    upload = None
+    try:
+        upload = validate_one_file(ANSWER_FILE_FIELD, file) if file else None
+    except CaseValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise CaseValidationError(errors)
+    saved: list[CaseAttachment] = []
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if not rules.case_answer_allowed(locked):
+                raise InvalidTransition(current=locked.status, requested=CaseStatus.IN_PROGRESS)
+            locked, change = transition(
+                case=locked,
+                to=CaseStatus.IN_PROGRESS,
+                actor=actor,
+                note=answer,
+                audit_action="case.answer_info",
+            )
+            if upload is not None:
+                saved = save_attachments(
+                    case=locked,
+                    files={"attachment": upload},
+                    kind=CaseAttachment.Kind.CLIENT_ANSWER,
+                    actor=actor,
+                    status_change=change,
+                )
+    except BaseException:
+        delete_files(saved)
+        raise
+    case.status = locked.status
+    return locked
+
+
+def case_record_staff_look(*, actor: Actor, case: Case, what: str = "case") -> None:
+    """An official looked at a client's case (or one of its files): kept in the audit trail."""
+    audit.record(
+        action="case.view" if what == "case" else "case.file_view",
+        actor=actor,
+        acting_for=case.client,
+        target=case,
+        data={"number": case.number, "what": what},
+    )

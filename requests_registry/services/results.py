@@ -1,0 +1,147 @@
+"""The result of a case: the document staff attach, delivered to the client's e-account; and the
+notice of each status change the client may see."""
+
+from __future__ import annotations
+
+from django.core.files import File
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+import audit.services as audit
+from eaccount.inbox import document_deliver, message_send, message_send_once
+from kernel.actors import Actor
+
+from .. import rules
+from ..constants import CaseStatus, Channel
+from ..exceptions import InvalidTransition, NotAllowed
+from ..models import Case, CaseAttachment, StatusChange
+from ._common import RESULT_FILE_FIELD, delete_files, save_attachments, validate_one_file
+from .pipeline import transition
+
+
+def case_attach_result(
+    *, actor: Actor, case: Case, file, title: str = "", complete: bool = False, note: str = ""
+) -> Case:
+    """Staff attach the result document of an open case: kept on the case, delivered to the client's
+    e-account, and (with `complete`) the case is completed in the same transaction. A withdrawn,
+    rejected or completed case takes no result (rules.case_result_allowed)."""
+    upload = validate_one_file(RESULT_FILE_FIELD, file)
+    saved: list[CaseAttachment] = []
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().select_related("service__agency").get(pk=case.pk)
+            if not rules.case_result_allowed(locked):
+                raise NotAllowed(
+                    _("This case is closed (%(status)s): a result can no longer be attached.")
+                    % {"status": CaseStatus(locked.status).label}
+                )
+            if complete and not rules.case_complete_allowed(locked):
+                raise InvalidTransition(current=locked.status, requested=CaseStatus.COMPLETED)
+            change = None
+            if complete:
+                locked, change = transition(case=locked, to=CaseStatus.COMPLETED, actor=actor, note=note)
+            saved = save_attachments(
+                case=locked,
+                files={"result": upload},
+                kind=CaseAttachment.Kind.RESULT,
+                actor=actor,
+                status_change=change,
+            )
+            attachment = saved[0]
+            locked.result_document = attachment.file.name
+            locked.result_document_name = attachment.original_name
+            locked.save(update_fields=["result_document", "result_document_name", "updated_at"])
+            issuer = locked.service.agency.name
+            doc_title = (title or "").strip() or _("Result of case %(number)s") % {"number": locked.number}
+            attachment.file.open("rb")
+            try:
+                document_deliver(
+                    to=locked.client,
+                    title=doc_title,
+                    file=File(attachment.file, name=attachment.original_name),
+                    original_name=attachment.original_name,
+                    issuer_label=issuer,
+                    link_url=locked.get_absolute_url(),
+                    source_key=f"case-result:{attachment.pk}",
+                    service_code=locked.service.code,
+                )
+            finally:
+                attachment.file.close()
+            message_send(
+                to=locked.client,
+                sender_label=issuer,
+                subject=_("The result of your case %(number)s is ready") % {"number": locked.number},
+                body=doc_title,
+                link_url=locked.get_absolute_url(),
+                source_key=f"case-result-message:{attachment.pk}",
+                service_code=locked.service.code,
+            )
+            audit.record(
+                action="case.attach_result",
+                actor=actor,
+                acting_for=locked.client,
+                target=locked,
+                data={"number": locked.number, "file": attachment.original_name, "completed": complete},
+            )
+    except BaseException:
+        delete_files(saved)
+        raise
+    case.result_document, case.status = locked.result_document, locked.status
+    return locked
+
+
+def _sender_label(change: StatusChange) -> str:
+    """Who made the change, as the client reads it: a person on the e-service (the client, their
+    representative or delegate: withdrawing, answering) by name; the agency otherwise."""
+    user = change.actor
+    person = getattr(user, "person", None) if user is not None else None
+    if person is not None and change.channel == Channel.E_SERVICE:
+        return person.full_name
+    return change.case.service.agency.name
+
+
+def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
+    """E-mail the client person about a visible status change (and leave a message in the e-account).
+
+    Safe to run twice: the e-account message is keyed by the change, and the e-mail is sent only
+    when that message is new. Returns whether an e-mail was sent.
+    """
+    change = (
+        StatusChange.objects.select_related(
+            "case__service__agency", "case__client_person", "case__client_organisation", "actor__person"
+        )
+        .filter(pk=status_change_id, case_id=case_id, visible_to_client=True)
+        .first()
+    )
+    if change is None:
+        return False
+    case = change.case
+    key = f"case-status:{change.pk}"
+    subject = _("Case %(number)s: %(status)s") % {
+        "number": case.number,
+        "status": CaseStatus(change.to_status).label,
+    }
+    body_lines = [
+        _("Service: %(service)s") % {"service": case.service.title},
+        _("Status: %(status)s") % {"status": CaseStatus(change.to_status).label},
+    ]
+    if change.note:
+        body_lines.append(change.note)
+    body = "\n".join(body_lines)
+    first_time = message_send_once(
+        to=case.client,
+        sender_label=_sender_label(change),
+        subject=subject,
+        body=body,
+        link_url=case.get_absolute_url(),
+        source_key=key,
+        service_code=case.service.code,
+    )
+    if not first_time:
+        return False
+    email = case.client_person.email if case.client_person_id else case.client_organisation.email
+    if not email:
+        return False
+    send_mail(subject=str(subject), message=body, from_email=None, recipient_list=[email])
+    return True
