@@ -8,6 +8,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from kernel.errors import DomainError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
@@ -24,36 +26,13 @@ def problem_response(
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def _registry_problem(exc):
-    """The request registry's domain errors as problems (registry API helper)."""
-    from requests_registry import exceptions as registry
-
-    if isinstance(exc, registry.CaseNotFound):
-        return problem_response(status=404, detail=_("No such case."))
-    if isinstance(exc, registry.InvalidTransition):
-        return problem_response(
-            status=409,
-            detail=exc.message,
-            type_="urn:pspp:problem:invalid-transition",
-            current=exc.current,
-            requested=exc.requested,
-        )
-    if isinstance(exc, registry.CaseValidationError):
-        return problem_response(
-            status=422,
-            detail=_("The case data is not valid."),
-            type_="urn:pspp:problem:case-validation",
-            errors=exc.errors,
-        )
-    if isinstance(exc, registry.ServiceNotAvailable):
-        return problem_response(
-            status=422, detail=exc.message, type_="urn:pspp:problem:service-not-available"
-        )
-    if isinstance(exc, registry.NotAllowed):
-        return problem_response(status=409, detail=exc.message, type_="urn:pspp:problem:not-allowed")
-    if isinstance(exc, registry.RegistryError):
-        return problem_response(status=404, detail=_("Not found."))
-    return None
+def domain_problem(exc: DomainError) -> Response:
+    """Any app's DomainError: its status, code (as the problem type), message, field errors and
+    extra members. portal lists no app's exceptions."""
+    extra = dict(exc.extra)
+    if exc.field_errors:
+        extra["errors"] = exc.field_errors
+    return problem_response(status=exc.status, detail=exc.message, type_=exc.problem_type, **extra)
 
 
 def problem_exception_handler(exc, context):
@@ -63,10 +42,9 @@ def problem_exception_handler(exc, context):
         return problem_response(status=413, detail=_("The request body is too large."))
     elif isinstance(exc, SuspiciousOperation):
         return problem_response(status=400, detail=_("The request is not valid."))
-    registry_problem = _registry_problem(exc)
-    if registry_problem is not None:
+    if isinstance(exc, DomainError):
         set_rollback()
-        return registry_problem
+        return domain_problem(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None

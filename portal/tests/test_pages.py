@@ -43,14 +43,14 @@ def test_not_found_page_is_in_the_layout_and_the_page_language(client):
     assert "Page not found" in content
 
 
-def test_server_error_page_stands_alone_in_both_languages(rf):
-    from django.views.defaults import server_error
+def test_server_error_page_is_in_latvian_by_default_and_stands_alone(rf):
+    from portal.views import server_error
 
     response = server_error(rf.get("/"))
+
     assert response.status_code == 500
     content = response.content.decode()
     assert '<html lang="lv">' in content
-    assert 'lang="en"' in content
     assert content.count("<h1") == 1
 
 
