@@ -13,6 +13,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from kernel.parties import party_kind
+
 from .constants import Basis, PrincipalKind
 from .models import Delegation
 
@@ -145,7 +147,7 @@ def principal_self(*, user) -> Principal | None:
 
 
 def _kind_of(client) -> str:
-    return PrincipalKind.ORGANISATION if client._meta.model_name == "organisation" else PrincipalKind.PERSON
+    return party_kind(client)
 
 
 def basis_for(*, user, client, service=None) -> str | None:

@@ -46,6 +46,19 @@ def _owner(owner) -> dict:
     raise TypeError("an inbox belongs to a Person or an Organisation")
 
 
+def _message_fields(
+    *, to, sender_label: str, subject: str, body: str, link_url: str, service_code: str
+) -> dict:
+    return {
+        **_owner(to),
+        "sender_label": sender_label[:200],
+        "subject": subject[:300],
+        "body": body,
+        "link_url": link_url,
+        "service_code": service_code,
+    }
+
+
 def message_send(
     *,
     to,
@@ -60,14 +73,14 @@ def message_send(
 
     `service_code`: the catalogue service the message is about ("" for a general message, which
     only the recipient and their legal representatives see)."""
-    fields = {
-        **_owner(to),
-        "sender_label": sender_label[:200],
-        "subject": subject[:300],
-        "body": body,
-        "link_url": link_url,
-        "service_code": service_code,
-    }
+    fields = _message_fields(
+        to=to,
+        sender_label=sender_label,
+        subject=subject,
+        body=body,
+        link_url=link_url,
+        service_code=service_code,
+    )
     if source_key:
         message, _created = Message.objects.get_or_create(source_key=source_key, defaults=fields)
         return message
@@ -85,17 +98,15 @@ def message_send_once(
     service_code: str = "",
 ) -> bool:
     """Send the message keyed by `source_key` unless it was sent before; True if this call sent it."""
-    _message, created = Message.objects.get_or_create(
-        source_key=source_key,
-        defaults={
-            **_owner(to),
-            "sender_label": sender_label[:200],
-            "subject": subject[:300],
-            "body": body,
-            "link_url": link_url,
-            "service_code": service_code,
-        },
+    fields = _message_fields(
+        to=to,
+        sender_label=sender_label,
+        subject=subject,
+        body=body,
+        link_url=link_url,
+        service_code=service_code,
     )
+    _message, created = Message.objects.get_or_create(source_key=source_key, defaults=fields)
     return created
 
 
@@ -184,23 +195,3 @@ def document_get_for_actor(*, actor: Actor, pk) -> Document:
         return inbox_documents_for_actor(actor=actor).get(pk=int(pk))
     except (Document.DoesNotExist, TypeError, ValueError, OverflowError):
         raise InboxDocumentNotFound() from None
-
-
-# --- to be removed with requests_registry's old inbox views (they ignore a delegation's scope) ----
-
-
-def document_get_for(*, owner, pk) -> Document | None:
-    """Deprecated: use document_get_for_actor. Sees the whole inbox of `owner`."""
-    try:
-        return Document.objects.filter(**_owner(owner)).get(pk=int(pk))
-    except (Document.DoesNotExist, TypeError, ValueError):
-        return None
-
-
-def inbox_for(*, owner, limit: int = 20) -> dict:
-    """Deprecated: use inbox_for_actor. Sees the whole inbox of `owner`."""
-    owner_filter = _owner(owner)
-    return {
-        "messages": list(Message.objects.filter(**owner_filter)[:limit]),
-        "documents": list(Document.objects.filter(**owner_filter)[:limit]),
-    }

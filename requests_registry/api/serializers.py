@@ -94,21 +94,6 @@ def case_out(case) -> dict:
     }
 
 
-HISTORY_VALUES = (
-    "seq",
-    "from_status",
-    "to_status",
-    "at",
-    "system_label",
-    "channel",
-    "note",
-    "visible_to_client",
-    "actor__username",
-    "actor__person__first_name",
-    "actor__person__last_name",
-)
-
-
 def status_change_out(row: dict) -> dict:
     """One history row, from `.values(*HISTORY_VALUES)`."""
     if row["system_label"]:

@@ -29,7 +29,6 @@ from ..constants import CASE_NUMBER_REGEX
 from ..exceptions import CaseNotFound
 from . import schema as _schema  # noqa: F401  (registers the security scheme)
 from .serializers import (
-    HISTORY_VALUES,
     CaseCreateIn,
     CaseDetailOut,
     CaseListQuery,
@@ -100,7 +99,7 @@ def _case_for(request, number: str):
 def _history(*, case, client_view: bool):
     """The history rows (oldest first) as dicts: one query, only the columns the API answers with."""
     rows = selectors.case_history(case=case, client_view=client_view)
-    return rows.select_related(None).prefetch_related(None).values(*HISTORY_VALUES)
+    return rows.select_related(None).prefetch_related(None).values(*selectors.HISTORY_VALUES)
 
 
 class CaseApiView(APIView):

@@ -4,6 +4,7 @@ API's columns and its two-statement read for an agency's API client)."""
 
 from .api_reads import (
     CASE_FIELDS,
+    HISTORY_VALUES,
     case_api_lean,
     case_api_page_query,
     case_detail_rows_for_agency,
@@ -35,6 +36,7 @@ from .consultations import (
 
 __all__ = [
     "CASE_FIELDS",
+    "HISTORY_VALUES",
     "case_api_lean",
     "case_api_page_query",
     "CASE_LIST_RELATED",

@@ -56,7 +56,7 @@ ORGANISATION_FIELDS = (
     "id",
     *(f.removeprefix("client_organisation__") for f in CASE_FIELDS if f.startswith("client_organisation__")),
 )
-HISTORY_FIELDS = (
+HISTORY_VALUES = (
     "seq",
     "from_status",
     "to_status",
@@ -65,6 +65,9 @@ HISTORY_FIELDS = (
     "channel",
     "note",
     "visible_to_client",
+    "actor__username",
+    "actor__person__first_name",
+    "actor__person__last_name",
 )
 
 
@@ -107,11 +110,16 @@ def _case_columns():
 
 
 def _history_columns():
-    person = _related("client_person")
-    yield from ((field, "h", StatusChange, field) for field in HISTORY_FIELDS)
-    yield "actor__username", "u", get_user_model(), "username"
-    yield "actor__person__first_name", "ap", person, "first_name"
-    yield "actor__person__last_name", "ap", person, "last_name"
+    user = get_user_model()
+    tables = {
+        "": ("h", StatusChange),
+        "actor": ("u", user),
+        "actor__person": ("ap", _related("client_person")),
+    }
+    for path in HISTORY_VALUES:
+        owner, _sep, field = path.rpartition("__")
+        alias, model = tables[owner]
+        yield path, alias, model, field
 
 
 _statements: dict[str, tuple[str, tuple[str, ...]]] = {}

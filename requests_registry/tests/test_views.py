@@ -492,7 +492,7 @@ def test_board_member_applies_for_the_company(client):
 
 
 def test_staff_list_counts_at_most_the_cap(client, monkeypatch):
-    from requests_registry.views import CappedPaginator
+    from kernel.paginators import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     agency = AgencyFactory()

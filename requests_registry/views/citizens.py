@@ -1,4 +1,4 @@
-"""Citizen and agency-staff pages of the registry. Thin: forms in, one selector or service call, render."""
+"""Citizens' pages: applying (e-form, check, submit), my cases, a case page and its actions, the consultations they were given."""
 
 from __future__ import annotations
 
@@ -15,51 +15,26 @@ from django.views.decorators.http import require_POST
 
 from catalogue.eforms import eform_display, eform_field_label
 from catalogue.selectors import ServiceNotFound, service_get_published, service_version_current
-from delegation.actors import actor_at_work
 from delegation.context import current_principal
-from eaccount.assurance import assurance_required
-from eaccount.constants import AssuranceLevel
-from eaccount.selectors import person_get_by_personal_code
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
-from kernel.paginators import CappedPaginator, SafePaginator
 
-from . import drafts, rules, selectors, services
-from .constants import CaseStatus, Channel
-from .exceptions import (
+from .. import drafts, rules, selectors, services
+from ..constants import CaseStatus
+from ..exceptions import (
     CaseNotFound,
     CaseValidationError,
     ConsultationNotFound,
-    InvalidTransition,
     OpenCaseExists,
 )
-from .forms import (
+from ..forms import (
     AnswerForm,
     CaseFilterForm,
-    ConsultationForm,
     EForm,
     FeedbackForm,
-    RequestInfoForm,
-    ResultForm,
-    StaffCaseFilterForm,
-    StatusChangeForm,
     WithdrawForm,
 )
-
-PAGE_SIZE = 20
-citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
-staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
-
-
-def _staff_actor(request, *, channel: str = Channel.AGENCY):
-    """The logged-in official at work: for nobody in particular, on the agency channel."""
-    return actor_at_work(request.actor, channel=channel)
-
-
-def _page(request, qs, *, capped: bool = False):
-    paginator = (CappedPaginator if capped else SafePaginator)(qs, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
+from ._common import citizen_required, page_of
 
 # --- citizens: applying --------------------------------------------------------------------------
 
@@ -183,7 +158,7 @@ def my_cases_view(request):
         status=filters.get("status") or None,
         service_code=filters.get("service") or None,
     )
-    page = _page(request, cases)
+    page = page_of(request, cases)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -322,7 +297,7 @@ def my_consultations_view(request):
     return render(
         request,
         "requests_registry/my_consultations.html",
-        {"principal": principal, "page": _page(request, consultations)},
+        {"principal": principal, "page": page_of(request, consultations)},
     )
 
 
@@ -360,199 +335,3 @@ def consultation_feedback_view(request, pk: int):
     give = partial(services.feedback_give_for_consultation, consultation=consultation)
     response, form = _feedback_post(request, consultation, give)
     return response or _consultation_page(request, consultation, feedback_form=form, status=400)
-
-
-# --- agency staff --------------------------------------------------------------------------------
-
-
-def _require_agency_staff(request):
-    if not selectors.staff_agency_ids(user=request.user):
-        raise Http404
-
-
-def _staff_case(request, number: str):
-    try:
-        return selectors.case_get_for_staff(user=request.user, number=number)
-    except CaseNotFound:
-        raise Http404 from None
-
-
-@staff_required
-def agency_case_list_view(request):
-    _require_agency_staff(request)
-    form = StaffCaseFilterForm(request.GET or None, services=selectors.staff_services_for(user=request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list_for_staff(
-        user=request.user,
-        status=filters.get("status") or None,
-        service_code=filters.get("service") or None,
-        number=filters.get("number") or None,
-        assigned_to_me=bool(filters.get("mine")),
-    )
-    page = _page(request, cases, capped=True)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "requests_registry/agency_case_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-def _agency_case_page(request, case, *, status_form=None, info_form=None, result_form=None, status=200):
-    definition = case.service_version.eform if case.service_version_id else case.service.eform
-    return render(
-        request,
-        "requests_registry/agency_case_detail.html",
-        {
-            "case": case,
-            "history": list(selectors.case_history(case=case, client_view=False)),
-            "attachments": list(selectors.case_attachments(case=case, client_view=False)),
-            "rows": eform_display(definition=definition, cleaned=case.data),
-            "status_form": status_form or StatusChangeForm(current=case.status),
-            "info_form": info_form or RequestInfoForm(),
-            "result_form": result_form or ResultForm(can_complete=rules.case_complete_allowed(case)),
-            "can_change": bool(rules.case_status_targets(case)),
-            "can_request_info": rules.case_request_info_allowed(case),
-            "can_attach_result": rules.case_result_allowed(case),
-            "can_take": rules.case_take_allowed(case, user=request.user),
-            "open_duplicates": selectors.case_open_duplicates(case=case),
-        },
-        status=status,
-    )
-
-
-@staff_required
-def agency_case_detail_view(request, number: str):
-    case = _staff_case(request, number)
-    services.case_record_staff_look(actor=_staff_actor(request), case=case)
-    return _agency_case_page(request, case)
-
-
-@staff_required
-def agency_case_file_view(request, number: str, attachment_id: int):
-    case = _staff_case(request, number)
-    try:
-        attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=False)
-    except CaseNotFound:
-        raise Http404 from None
-    services.case_record_staff_look(actor=_staff_actor(request), case=case, what=attachment.original_name)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
-
-
-@require_POST
-@staff_required
-def agency_case_take_view(request, number: str):
-    case = _staff_case(request, number)
-    try:
-        services.case_assign(actor=_staff_actor(request), case=case, assignee=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return _agency_case_page(request, case, status=error.status)
-    messages.success(request, _("The case is now assigned to you."))
-    return redirect("requests_registry:agency-case-detail", number=case.number)
-
-
-@require_POST
-@staff_required
-def agency_case_status_view(request, number: str):
-    case = _staff_case(request, number)
-    form = StatusChangeForm(request.POST, current=case.status)
-    if form.is_valid():
-        try:
-            services.case_change_status(
-                actor=_staff_actor(request),
-                case=case,
-                to=form.cleaned_data["to"],
-                note=form.cleaned_data["note"],
-                visible_to_client=form.cleaned_data["visible_to_client"],
-            )
-        except DomainError as error:
-            form.add_error("to", error.message)
-        else:
-            messages.success(request, _("The status has been changed."))
-            return redirect("requests_registry:agency-case-detail", number=case.number)
-    return _agency_case_page(request, case, status_form=form, status=400)
-
-
-@require_POST
-@staff_required
-def agency_case_request_info_view(request, number: str):
-    case = _staff_case(request, number)
-    form = RequestInfoForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_request_info(
-                actor=_staff_actor(request), case=case, question=form.cleaned_data["question"]
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, _("The client has been asked for information."))
-            return redirect("requests_registry:agency-case-detail", number=case.number)
-    return _agency_case_page(request, case, info_form=form, status=400)
-
-
-@require_POST
-@staff_required
-def agency_case_result_view(request, number: str):
-    case = _staff_case(request, number)
-    form = ResultForm(request.POST, request.FILES, can_complete=rules.case_complete_allowed(case))
-    if form.is_valid():
-        try:
-            services.case_attach_result(
-                actor=_staff_actor(request),
-                case=case,
-                file=form.cleaned_data["document"],
-                title=form.cleaned_data["title"],
-                complete=form.cleaned_data.get("complete", False),
-                note=form.cleaned_data["note"],
-            )
-        except CaseValidationError as error:
-            for message in [m for messages_ in error.errors.values() for m in messages_]:
-                form.add_error("document", message)
-        except InvalidTransition as error:
-            form.add_error("complete", error.message)
-        except DomainError as error:
-            form_add_domain_error(form, error)
-            return _agency_case_page(request, case, result_form=form, status=error.status)
-        else:
-            messages.success(request, _("The result document has been delivered to the client."))
-            return redirect("requests_registry:agency-case-detail", number=case.number)
-    return _agency_case_page(request, case, result_form=form, status=400)
-
-
-@staff_required
-def consultation_new_view(request):
-    _require_agency_staff(request)
-    service_choices = selectors.staff_services_for(user=request.user)
-    form = ConsultationForm(request.POST or None, services=service_choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        client = None
-        if data["personal_code"]:
-            client = person_get_by_personal_code(personal_code=data["personal_code"])
-            if client is None:
-                form.add_error("personal_code", _("No person with this personal code was found."))
-        service = next((s for s in service_choices if s.code == data["service"]), None)
-        if not form.errors:
-            try:
-                services.consultation_register(
-                    actor=_staff_actor(request, channel=data["channel"]),
-                    channel=data["channel"],
-                    topic=data["topic"],
-                    duration_minutes=data["duration_minutes"],
-                    outcome=data["outcome"],
-                    service=service,
-                    client=client,
-                    anonymous_phone=data["anonymous_phone"],
-                    note=data["note"],
-                    agency=service.agency if service else None,
-                )
-            except DomainError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The consultation has been recorded."))
-                return redirect("requests_registry:consultation-new")
-    recent = selectors.consultation_list_for_staff(user=request.user)[:10]
-    return render(request, "requests_registry/consultation_form.html", {"form": form, "recent": recent})

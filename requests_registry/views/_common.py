@@ -1,0 +1,24 @@
+"""What the registry's pages share: the login guards, the staff actor, pagination."""
+
+from __future__ import annotations
+
+from delegation.actors import actor_at_work
+from eaccount.assurance import assurance_required
+from eaccount.constants import AssuranceLevel
+from kernel.paginators import CappedPaginator, SafePaginator
+
+from ..constants import Channel
+
+PAGE_SIZE = 20
+citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
+staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
+
+
+def staff_actor(request, *, channel: str = Channel.AGENCY):
+    """The logged-in official at work: for nobody in particular, on the agency channel."""
+    return actor_at_work(request.actor, channel=channel)
+
+
+def page_of(request, qs, *, capped: bool = False):
+    paginator = (CappedPaginator if capped else SafePaginator)(qs, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
