@@ -29,17 +29,15 @@ def record(
     object_type: str = "",
     object_id: Any = "",
     reason: str = "",
-    request=None,
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one event: who (`actor`: a kernel Actor, or a user, or None for the system), for whom,
     did what, to what. An Actor brings its client address and, for an API client, its name."""
     if target is not None:
         object_type, object_id = _type_of(target), target.pk
-    ip = client_ip(request)
-    label = ""
+    ip, label = None, ""
     if isinstance(actor, Actor):
-        ip = ip or actor.ip
+        ip = actor.ip
         label = actor.label
         actor = actor.user_or_none
     if actor is not None and not getattr(actor, "is_authenticated", True):

@@ -13,7 +13,7 @@ import audit.services as audit
 from kernel.actors import Actor
 from kernel.parties import is_organisation
 
-from .constants import Basis
+from . import rules
 from .models import Delegation
 from .selectors import basis_for, principals_forget
 
@@ -35,7 +35,7 @@ def delegation_grant(
     """
     granted_by = actor.user_or_none
     basis = basis_for(user=granted_by, client=principal)
-    if basis not in (Basis.SELF, Basis.LEGAL_REPRESENTATION):
+    if not rules.delegation_grant_allowed(basis=basis):
         raise ValidationError(_("Only the principal or their legal representative may delegate."))
     errors: dict[str, list[str]] = {}
     if agent is None:
@@ -85,10 +85,7 @@ def delegation_grant(
 def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
     """The principal (or their representative) ends a delegation now. Revoking twice changes nothing."""
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    if basis_for(user=actor.user_or_none, client=locked.principal) not in (
-        Basis.SELF,
-        Basis.LEGAL_REPRESENTATION,
-    ):
+    if not rules.delegation_revoke_allowed(basis=basis_for(user=actor.user_or_none, client=locked.principal)):
         raise ValidationError(_("Only the principal or their legal representative may revoke a delegation."))
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()

@@ -14,7 +14,7 @@ from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
 from eaccount.selectors import person_get_by_personal_code
 
-from . import selectors, services
+from . import rules, selectors, services
 from .constants import Basis
 from .context import acting_for_set, current_principal
 from .forms import ActForForm, DelegationGrantForm
@@ -40,9 +40,8 @@ def act_for_view(request):
                 acting_for_set(request, principal)
                 audit.record(
                     action="delegation.act_for",
-                    actor=request.user,
+                    actor=request.actor,
                     acting_for=principal.obj,
-                    request=request,
                     data={"principal": principal.key, "basis": principal.basis},
                 )
                 messages.success(request, _("You now act for %(name)s.") % {"name": principal.label})
@@ -59,7 +58,7 @@ def act_for_view(request):
 def delegations_view(request):
     """Delegations the current principal gave (with a form to give one) and those the user received."""
     principal = current_principal(request)
-    can_delegate = principal is not None and principal.basis in (Basis.SELF, Basis.LEGAL_REPRESENTATION)
+    can_delegate = principal is not None and rules.delegation_grant_allowed(basis=principal.basis)
     service_choices = catalogue_selectors.services_delegable_offered()
     form = DelegationGrantForm(request.POST or None, services=service_choices)
     if request.method == "POST" and can_delegate and form.is_valid():

@@ -12,6 +12,8 @@ from django.db.models import Q
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 import audit.services as audit
+from kernel.actors import Actor
+from kernel.http import client_ip
 from kernel.identifiers import normalise_personal_code
 
 from .constants import SESSION_ASSURANCE_KEY, SESSION_LOGIN_MEANS_KEY, AssuranceLevel
@@ -101,8 +103,7 @@ class AssuranceOIDCBackend(OIDCAuthenticationBackend):
             self.request.session[SESSION_LOGIN_MEANS_KEY] = "oidc"
             audit.record(
                 action="auth.login",
-                actor=user,
-                request=self.request,
+                actor=Actor(user=user, assurance=level.value, ip=client_ip(self.request)),
                 data={"level": level.value, "means": "oidc"},
             )
         return user

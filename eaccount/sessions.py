@@ -6,6 +6,8 @@ from django.contrib.auth import logout as django_logout
 from django.db.models import F
 
 import audit.services as audit
+from kernel.actors import Actor
+from kernel.http import client_ip
 
 from .constants import (
     LOGIN_MEANS_ASSURANCE,
@@ -17,12 +19,16 @@ from .constants import (
 from .models import Person, User
 
 
+def _actor(request, user) -> Actor:
+    return Actor(user=user, ip=client_ip(request))
+
+
 def login_complete(*, request, user: User, level: str, means: str = "") -> None:
     """Log the user in with the assurance level the identity provider vouched for."""
     django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ASSURANCE_KEY] = AssuranceLevel(level).value
     request.session[SESSION_LOGIN_MEANS_KEY] = means
-    audit.record(action="auth.login", actor=user, request=request, data={"level": level, "means": means})
+    audit.record(action="auth.login", actor=_actor(request, user), data={"level": level, "means": means})
 
 
 def demo_login(*, request, person: Person, means: str) -> User:
@@ -35,7 +41,7 @@ def demo_login(*, request, person: Person, means: str) -> User:
 def logout_here(*, request) -> None:
     user = request.user
     if user.is_authenticated:
-        audit.record(action="auth.logout", actor=user, request=request)
+        audit.record(action="auth.logout", actor=_actor(request, user))
     django_logout(request)
 
 
@@ -44,5 +50,5 @@ def logout_everywhere(*, request) -> None:
     user = request.user
     if user.is_authenticated:
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-        audit.record(action="auth.logout_everywhere", actor=user, request=request)
+        audit.record(action="auth.logout_everywhere", actor=_actor(request, user))
     django_logout(request)

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 import audit.services as audit
 from audit import selectors
 from audit.models import AppendOnlyError, AuditEvent
+from kernel.actors import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +21,13 @@ def user():
 def test_record_appends_an_event_with_who_what_for_whom_and_where(user):
     # given a staff action on an object, for a principal, from an address
     other = get_user_model().objects.create(username="principal")
-    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
     # when it is recorded
     event = audit.record(
         action="case.view",
-        actor=user,
+        actor=Actor(user=user, ip="192.0.2.7"),
         acting_for=other,
         target=other,
         reason="phone call",
-        request=request,
         data={"fields": ["name"]},
     )
     # then one event holds all of it

@@ -131,3 +131,36 @@ def test_delegations_page_grant_and_revoke(client):
     )
     delegation.refresh_from_db()
     assert delegation.revoked_at is not None
+
+
+# --- hidden actions: a delegate does not pass a delegation on, nor end the principal's ------------
+
+
+def test_a_delegate_acting_for_the_principal_cannot_delegate_further(client, setup):
+    principal, agent, listed, _other, _delegation = setup
+    login(client, agent)
+    client.post(reverse("delegation:act-for"), {"principal": f"person:{principal.person.pk}"})
+    third = PersonFactory()
+    page = client.get(reverse("delegation:delegations"))
+    assert not page.context["can_delegate"]
+    before = Delegation.objects.count()
+
+    client.post(
+        reverse("delegation:delegations"),
+        {"personal_code": third.personal_code, "services": [listed.code], "valid_until": ""},
+    )
+
+    assert Delegation.objects.count() == before
+    assert not Delegation.objects.filter(agent=third).exists()
+
+
+def test_a_delegate_cannot_revoke_the_delegation_they_hold(client, setup):
+    principal, agent, _listed, _other, delegation = setup
+    login(client, agent)
+    client.post(reverse("delegation:act-for"), {"principal": f"person:{principal.person.pk}"})
+
+    response = client.post(reverse("delegation:delegation-revoke", kwargs={"pk": delegation.pk}))
+
+    assert response.status_code == 404
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is None

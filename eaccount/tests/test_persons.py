@@ -99,7 +99,7 @@ def test_the_person_form_says_which_code_is_taken_in_the_page_language():
 
     with translation.override("en"):
         form = PersonForm(data={"personal_code": "16117519997", "first_name": "A", "last_name": "B"})
-        errors = form.errors.get("personal_code")
+        errors = [str(message) for message in form.errors.get("personal_code")]
 
     assert errors == ["This personal code is another person's previous personal code."]
 
