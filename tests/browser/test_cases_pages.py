@@ -130,3 +130,28 @@ def test_anna_rates_the_consultation_she_was_given(page, login_as, demo_data):
     expect(page.locator("main")).to_contain_text("5")
     expect(page.locator("#feedback-title")).to_have_count(0)
     assert Feedback.objects.get().rating == 5
+
+
+def test_a_second_childbirth_benefit_for_the_same_baby_is_refused_with_a_link(page, login_as, demo_data):
+    # given Anna's open 1011 case for her newborn (the demo cases)
+    from requests_registry.demo import load_demo_cases
+
+    load_demo_cases(demo_data)
+    first = Case.objects.get(service__code="1011")
+    login_as(page, "citizen_parent", means="eid_card")
+
+    # when she applies again for the same baby
+    page.goto("/cases/apply/1011/")
+    page.fill("#id_child_personal_code", first.data["child_personal_code"])
+    page.fill("#id_child_birth_date", first.data["child_birth_date"])
+    page.fill("#id_iban", "LV80BANK0000435195001")
+    with page.expect_navigation():
+        page.click("button[value='check']")
+    with page.expect_navigation():
+        page.click("button[value='submit']")
+
+    # then she is told why, with a link to the open case, and nothing new is filed
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(f"a[href='{first.get_absolute_url()}']")).to_be_visible()
+    assert Case.objects.filter(service__code="1011").count() == 1
+    assert_no_axe_violations(page)
