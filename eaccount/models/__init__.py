@@ -1,0 +1,30 @@
+"""The e-account's models by topic: `parties` (persons, organisations, register data), `users`
+(logins, staff roles), `inbox` (messages and documents)."""
+
+from .inbox import Document, Message, _inbox_upload_to
+from .parties import (
+    PERSON_CODE_IS_ANOTHERS_CURRENT,
+    PERSON_CODE_IS_ANOTHERS_PREVIOUS,
+    PERSON_CODE_IS_OWN_CURRENT,
+    BoardMembership,
+    Organisation,
+    ParentChild,
+    Person,
+)
+from .users import StaffRole, StaffRoleQuerySet, User
+
+__all__ = [
+    "PERSON_CODE_IS_ANOTHERS_CURRENT",
+    "PERSON_CODE_IS_ANOTHERS_PREVIOUS",
+    "PERSON_CODE_IS_OWN_CURRENT",
+    "BoardMembership",
+    "Document",
+    "Message",
+    "Organisation",
+    "ParentChild",
+    "Person",
+    "StaffRole",
+    "StaffRoleQuerySet",
+    "User",
+    "_inbox_upload_to",  # named by migration 0002
+]
