@@ -14,33 +14,9 @@ import factory
 from django.contrib.auth.hashers import make_password
 from stdnum.lv import pvn
 
+from catalogue.tests.factories import AgencyFactory, ServiceCentreFactory
 from eaccount.constants import StaffRoleKind
 from eaccount.models import BoardMembership, Organisation, ParentChild, Person, StaffRole, User
-
-try:  # the catalogue's own factories, where that app provides them
-    from catalogue.tests.factories import AgencyFactory, ServiceCentreFactory
-except ImportError:  # pragma: no cover - minimal stand-ins
-    from catalogue.models import Agency, ServiceCentre
-
-    class AgencyFactory(factory.django.DjangoModelFactory):
-        class Meta:
-            model = Agency
-            django_get_or_create = ("code",)
-
-        code = factory.Sequence(lambda n: f"AG{n:04d}")
-        name_lv = factory.LazyAttribute(lambda o: f"Iestāde {o.code}")
-        name_en = factory.LazyAttribute(lambda o: f"Agency {o.code}")
-        kind = "state"
-
-    class ServiceCentreFactory(factory.django.DjangoModelFactory):
-        class Meta:
-            model = ServiceCentre
-            django_get_or_create = ("code",)
-
-        code = factory.Sequence(lambda n: f"VPVKAC-{n:04d}")
-        name_lv = factory.LazyAttribute(lambda o: f"VPVKAC {o.code}")
-        name_en = factory.LazyAttribute(lambda o: f"One-stop centre {o.code}")
-        municipality = factory.SubFactory(AgencyFactory, kind="municipality")
 
 
 def personal_code_for(n: int, *, born: date | None = None) -> str:

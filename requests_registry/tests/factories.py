@@ -1,6 +1,6 @@
 """Factories of the request registry (and the catalogue rows it needs, where the catalogue has none).
 
-service = EServiceFactory(agency=AgencyFactory(code="VSAA"))   # published, with an e-form and version 1
+service = ServiceFactory(agency=AgencyFactory(code="VSAA"))    # published, with an e-form and version 1
 case = CaseFactory(service=service, client_person=person)       # submitted, with its first history row
 """
 
@@ -14,7 +14,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from catalogue.models import Service, ServiceVersion
+from catalogue.tests import factories as catalogue_factories
 from eaccount.tests.factories import (  # noqa: F401 - re-exported for the tests
     AgencyFactory,
     BoardMembershipFactory,
@@ -87,29 +87,11 @@ def pdf_upload(name: str = "apliecība.pdf", size: int | None = None) -> SimpleU
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
-    """A published person service with an e-form, and its first published version."""
-
-    class Meta:
-        model = Service
-        django_get_or_create = ("code",)
-        skip_postgeneration_save = True
-
-    code = factory.Sequence(lambda n: f"{9000 + n}")
-    state = "published"
-    title_lv = factory.LazyAttribute(lambda o: f"Pakalpojums {o.code}")
-    title_en = factory.LazyAttribute(lambda o: f"Service {o.code}")
-    agency = factory.SubFactory(AgencyFactory)
-    audience = "person"
-    processing_days = 10
-    eform = factory.LazyFunction(lambda: [dict(f) for f in EFORM])
-
-    @factory.post_generation
-    def published_version(obj, create, extracted, **kwargs):  # noqa: N805
-        if create and not ServiceVersion.objects.filter(service=obj).exists():
-            ServiceVersion.objects.create(service=obj, number=1, snapshot={"code": obj.code}, eform=obj.eform)
-            Service.objects.filter(pk=obj.pk).update(version=1)
-            obj.version = 1
+def ServiceFactory(**kwargs):  # noqa: N802 - used like the factory it wraps
+    """The catalogue's ServiceFactory (a published person service, version 1), with the registry's
+    test e-form unless `eform` is given: one factory per model, in the model's own app."""
+    kwargs.setdefault("eform", [dict(f) for f in EFORM])
+    return catalogue_factories.ServiceFactory(**kwargs)
 
 
 _case_serials = itertools.count(5_000_001)
@@ -122,7 +104,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
         skip_postgeneration_save = True
 
-    service = factory.SubFactory(ServiceFactory)
+    service = factory.LazyFunction(lambda: ServiceFactory())
     client_person = factory.SubFactory(PersonFactory)
     client_organisation = None
     basis = Basis.SELF
