@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "delegation.middleware.ActingForMiddleware",
+    "portal.input_guard.BadInputMiddleware",  # NUL bytes and absurd numbers: 400 before any view
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, so it is the first to see a view's exception: a DomainError becomes its error page

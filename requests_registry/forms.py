@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.eforms import eform_choice_label as _choice_label
 from catalogue.eforms import eform_field_label, eform_help
+from kernel.identifiers import normalise_personal_code
 
 from .constants import TRANSITIONS, CaseStatus, Channel, ConsultationOutcome
 
@@ -192,3 +193,7 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", "—")] + [(s.code, f"{s.code} {s.title}") for s in services]
+
+    def clean_personal_code(self) -> str:
+        code = self.cleaned_data["personal_code"]
+        return normalise_personal_code(code) if code else ""

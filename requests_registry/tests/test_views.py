@@ -444,6 +444,30 @@ def test_consultation_form(client):
     assert AuditEvent.objects.filter(action="consultation.register", actor_id=staff.pk).exists()
 
 
+@pytest.mark.parametrize("code", ["150585-12344", "<script>", "40003000000", "010130-21236"])
+def test_consultation_form_says_an_invalid_personal_code_is_invalid(client, code):
+    agency = AgencyFactory()
+    login(client, staff_of(agency))
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        reverse("requests_registry:consultation-new"),
+        {
+            "channel": "phone",
+            "personal_code": code,
+            "topic": "Pabalsts",
+            "duration_minutes": "7",
+            "outcome": "answered",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "personal code" in " ".join(response.context["form"].errors["personal_code"])
+    from requests_registry.models import Consultation
+
+    assert not Consultation.objects.exists()
+
+
 def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
     from requests_registry import services
 
@@ -550,6 +574,25 @@ def test_case_filed_on_authorisation_says_so_to_the_client(client):
 
 
 # --- consultations the citizen was given, and their feedback ---------------------------------------
+
+
+def test_a_consultation_without_a_service_opens_for_its_client(client):
+    from requests_registry import services
+
+    user = UserFactory()
+    consultation = services.consultation_register(
+        actor=Actor(user=staff_of(AgencyFactory()), channel="phone"),
+        channel="phone",
+        topic="Vispārīgs jautājums",
+        duration_minutes=3,
+        outcome="answered",
+        client=user.person,
+    )
+    login(client, user)
+
+    response = client.get(consultation.get_absolute_url())
+
+    assert response.status_code == 200 and "Vispārīgs jautājums" in response.content.decode()
 
 
 def _consultation(client_obj=None, *, topic="Kā pieteikt pabalstu?", **extra):
