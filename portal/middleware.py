@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError
 
-from .views import domain_error_page
+from .views import domain_error_page, error_page, is_api_path, problem_json
 
 
 class LatvianFirstLocaleMiddleware(LocaleMiddleware):
@@ -37,3 +39,57 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or request.path_info.startswith("/api/"):
             return None
         return domain_error_page(request, exception)
+
+
+# --- request size -----------------------------------------------------------------------------------
+
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def request_refused_page(request: HttpRequest, status: int) -> HttpResponse:
+    """A request refused for its body before it was read (413 too large, 411 no length, 400 a bad
+    length): problem+json under /api/, else our 400 page with that status."""
+    detail = _("The request body is too large.") if status == 413 else _("The request is not valid.")
+    if is_api_path(request):
+        return problem_json(status, detail)
+    return error_page(request, "400.html", status, {"message": detail if status == 413 else None})
+
+
+def declared_body_length(request: HttpRequest) -> int | None:
+    """The body's length as the Content-Length header declares it; None without the header.
+    Raises ValueError for a value that is not a whole number of bytes."""
+    raw = request.META.get("CONTENT_LENGTH")
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit():
+        raise ValueError(f"Content-Length {raw!r}")
+    return int(raw)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than `settings.MAX_UPLOAD_BYTES` with 413, judging by
+    its Content-Length before anything reads the body: Django reads a WSGI body only up to that
+    length, so the declared length bounds what any later code (the CSRF check, a form, a view) can
+    read. A Content-Length that is not a number is refused with 400 (Django would read it as an empty
+    body), and a multipart form posted without one with 411 (its files would silently be lost).
+
+    It sits after the session, authentication and acting-for middleware (the refusal page's header
+    shows who is logged in and for whom) and before everything that reads the body (the input guard,
+    the CSRF check's request.POST in process_view, the views)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = declared_body_length(request)
+        except ValueError:
+            return request_refused_page(request, 400)
+        if length is None:
+            multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+            if request.method in _BODY_METHODS and multipart:
+                return request_refused_page(request, 411)
+        elif length > settings.MAX_UPLOAD_BYTES:
+            return request_refused_page(request, 413)
+        return self.get_response(request)

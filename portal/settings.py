@@ -7,9 +7,11 @@ turns on the deploy checks' demands and refuses to start without the required va
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +51,11 @@ else:
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-used-in-production-0123456789abcdef")
 
 DEBUG = env_bool("DEBUG", not PRODUCTION and not TESTING)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "Production start-up stopped: DEBUG must be off in production (unset DEBUG or set DEBUG=0): "
+        "it would show tracebacks, settings and SQL to anyone."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -78,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP) on every answer, error pages and refusals included
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LatvianFirstLocaleMiddleware",
@@ -85,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "delegation.middleware.ActingForMiddleware",
+    # a body over MAX_UPLOAD_BYTES: 413 from its Content-Length, before anything reads it
+    "portal.middleware.RequestSizeLimitMiddleware",
     "portal.input_guard.BadInputMiddleware",  # NUL bytes and absurd numbers: 400 before any view
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,6 +115,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
@@ -164,6 +176,7 @@ DEMO_LOGIN_ENABLED = env_bool("DEMO_LOGIN_ENABLED", not PRODUCTION)
 if PRODUCTION and DEMO_LOGIN_ENABLED:
     raise ImproperlyConfigured("Production start-up stopped: DEMO_LOGIN_ENABLED must be off.")
 LOGIN_FAILURE_RATE = env("LOGIN_FAILURE_RATE", "5/m")
+DELEGATION_LOOKUP_RATE = env("DELEGATION_LOOKUP_RATE", "10/h")
 
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
@@ -243,6 +256,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads: a request whose body (files and all) is over MAX_UPLOAD_BYTES is refused with 413 from its
+# Content-Length, before any of it is read (portal.middleware.RequestSizeLimitMiddleware). The largest
+# file we take is 10 MB (a case's result document, the pilot e-forms' largest file field); 12 MB leaves
+# room for the form's other fields and the multipart framing. Form fields other than files and API
+# bodies are held in memory and capped lower, by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_UPLOAD_BYTES = int(env("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))), MAX_UPLOAD_BYTES)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -289,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # no badge image from validator.swagger.io: the docs page loads nothing from other sites
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "requests_registry.constants.CaseStatus"},
 }
 
@@ -320,6 +342,31 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django.middleware.csp): our own origin only, no inline script or style (the
+# templates have none: scripts and styles are static files), no plugins, no framing, forms post only
+# to us (and to the identity provider's logout, which the logout form's redirect goes to). A nonce
+# appears in style-src only on a page whose template asks for one ({% csp_nonce_attr %}: the admin's
+# change list), so the header on our own pages has none.
+_form_action = [CSP.SELF]
+if OIDC_OP_LOGOUT_ENDPOINT:
+    _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+    _form_action.append(f"{_logout.scheme}://{_logout.netloc}")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": _form_action,
+    "frame-ancestors": [CSP.NONE],
+}
+# The API docs (Swagger UI, served from our static files) draw their icons as data: images in their
+# stylesheet; their view (portal.urls) has this policy instead, nothing else differs.
+SECURE_CSP_API_DOCS = {**SECURE_CSP, "img-src": [CSP.SELF, "data:"]}
 
 LOGGING = {
     "version": 1,

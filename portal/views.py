@@ -60,7 +60,7 @@ SERVER_ERROR_FALLBACK_HTML = """<!DOCTYPE html>
 """
 
 
-def _is_api(request) -> bool:
+def is_api_path(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
@@ -88,7 +88,7 @@ def _back_url(request) -> str | None:
     return referer
 
 
-def _problem(status: int, detail: str) -> JsonResponse:
+def problem_json(status: int, detail: str) -> JsonResponse:
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
@@ -104,7 +104,7 @@ def _specific_message(error: BaseException | None) -> str | None:
     return None
 
 
-def _error_page(request, template: str, status: int, context: dict | None = None) -> HttpResponse:
+def error_page(request, template: str, status: int, context: dict | None = None) -> HttpResponse:
     context = {"back_url": _back_url(request), **(context or {})}
     with translation.override(_page_language(request)):
         return render(request, template, context, status=status)
@@ -113,26 +113,26 @@ def _error_page(request, template: str, status: int, context: dict | None = None
 @requires_csrf_token
 def bad_request(request, exception):
     # the exception's text is not shown: it may describe the request's internals
-    if _is_api(request):
-        return _problem(400, _("The request is not valid."))
-    return _error_page(request, "400.html", 400)
+    if is_api_path(request):
+        return problem_json(400, _("The request is not valid."))
+    return error_page(request, "400.html", 400)
 
 
 @requires_csrf_token
 def permission_denied(request, exception):
     """403 with the reason the service gave (`PermissionDenied("…")`), else a generic explanation."""
     reason = _specific_message(exception)
-    if _is_api(request):
-        return _problem(403, reason or _("You may not do this."))
-    return _error_page(request, "403.html", 403, {"reason": reason})
+    if is_api_path(request):
+        return problem_json(403, reason or _("You may not do this."))
+    return error_page(request, "403.html", 403, {"reason": reason})
 
 
 @requires_csrf_token
 def page_not_found(request, exception):
     # one answer for missing and forbidden (CONVENTIONS, "Access goes through selectors"): no detail
-    if _is_api(request):
-        return _problem(404, _("Not found."))
-    return _error_page(request, "404.html", 404)
+    if is_api_path(request):
+        return problem_json(404, _("Not found."))
+    return error_page(request, "404.html", 404)
 
 
 def domain_error_page(request, error: DomainError) -> HttpResponse | None:
@@ -140,15 +140,15 @@ def domain_error_page(request, error: DomainError) -> HttpResponse | None:
     a 5xx status (the server error handler answers that)."""
     status = error.status
     if status == 403:
-        return _error_page(request, "403.html", 403, {"reason": _specific_message(error)})
+        return error_page(request, "403.html", 403, {"reason": _specific_message(error)})
     if status == 404:
-        return _error_page(request, "404.html", 404)
+        return error_page(request, "404.html", 404)
     if status == 409:
-        return _error_page(request, "409.html", 409, {"message": _specific_message(error)})
+        return error_page(request, "409.html", 409, {"message": _specific_message(error)})
     if 400 <= status < 500:
         field_messages = [message for messages in error.field_errors.values() for message in messages]
         context = {"message": _specific_message(error), "field_messages": field_messages}
-        return _error_page(request, "400.html", status, context)
+        return error_page(request, "400.html", status, context)
     return None
 
 
@@ -171,8 +171,8 @@ def server_error(request):
     """The 500 page in the base layout, rendered without request context processors so that it works
     while the database or a context processor is broken; plain HTML if even that fails."""
     try:
-        if _is_api(request):
-            return _problem(500, _("Something went wrong on our side. Please try again later."))
+        if is_api_path(request):
+            return problem_json(500, _("Something went wrong on our side. Please try again later."))
         with translation.override(_page_language(request)):
             body = loader.get_template("500.html").render(_safe_context(request))
         return HttpResponseServerError(body)

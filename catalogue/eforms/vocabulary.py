@@ -90,7 +90,7 @@ DEFAULT_MAX_LENGTH = {TEXT: 200, LONG_TEXT: 4000}
 MAX_MAX_LENGTH = 20000
 DEFAULT_ALLOWED_EXTENSIONS = [".pdf", ".jpg", ".jpeg", ".png"]
 DEFAULT_MAX_SIZE_KB = 5120
-MAX_MAX_SIZE_KB = 51200
+MAX_MAX_SIZE_KB = 10240  # 10 MB: a request stops at MAX_UPLOAD_BYTES (12 MB), before it is read
 MAX_RAW_LENGTH = 20000  # any submitted value longer than this is refused before parsing
 
 # The first bytes of the file types we know; a file whose extension is listed here must start so.

@@ -80,6 +80,22 @@ def test_unsafe_production_configurations_are_refused(overrides, named):
     assert named in result.stderr
 
 
+@pytest.mark.parametrize("debug", ["1", "true", "True", "yes", "on"])
+def test_production_refuses_debug(debug):
+    # given production mode with DEBUG switched on (tracebacks, settings and SQL shown to anyone)
+    result = manage("check", **production_env(DEBUG=debug))
+    # then it stops at start-up, saying so
+    assert result.returncode != 0
+    assert "Production start-up stopped: DEBUG must be off" in result.stderr
+    assert "Traceback" in result.stderr  # ImproperlyConfigured
+
+
+@pytest.mark.parametrize("debug", ["0", "false", "off", ""])
+def test_production_starts_with_debug_off(debug):
+    result = manage("check", **production_env(DEBUG=debug))
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_has_no_default_secret_key():
     result = manage("check", **production_env(SECRET_KEY=None))
     assert "dev-only-insecure-key" not in result.stdout + result.stderr
