@@ -6,7 +6,7 @@ The `acr` claim of the ID token says which means the person used; it becomes the
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -56,6 +56,24 @@ def level_from_acr(acr: str | None) -> AssuranceLevel:
 
 
 class AssuranceOIDCBackend(OIDCAuthenticationBackend):
+    def _record_failure(self, *, reason: str, target=None, **tried) -> None:
+        """A refused login in the audit trail: the address, why, and what was tried (never a token)."""
+        request = getattr(self, "request", None)
+        audit.record(
+            action="auth.login_failed",
+            actor=Actor(ip=client_ip(request)),
+            target=target,
+            data={"means": "oidc", "reason": reason, **tried},
+        )
+
+    def verify_token(self, token, **kwargs):
+        """A token the provider did not sign (or for another login attempt: the nonce) is refused."""
+        try:
+            return super().verify_token(token, **kwargs)
+        except SuspiciousOperation:
+            self._record_failure(reason="token_refused")
+            raise
+
     def _personal_code(self, claims) -> str:
         value = str(claims.get(settings.OIDC_PERSONAL_CODE_CLAIM) or "").strip()
         # eID certificates carry it as an ETSI semantics identifier: "PNOLV-161175-19997"
@@ -67,6 +85,8 @@ class AssuranceOIDCBackend(OIDCAuthenticationBackend):
         try:
             self._personal_code(claims)
         except ValidationError:
+            claim = str(claims.get(settings.OIDC_PERSONAL_CODE_CLAIM) or "")
+            self._record_failure(reason="no_valid_personal_code", personal_code=claim[:32])
             return False
         return True
 
@@ -97,6 +117,9 @@ class AssuranceOIDCBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None and not user.is_active:  # the callback refuses it: no session, no level
+            self._record_failure(reason="inactive", target=user)
+            return None
         if user is not None and self.request is not None:
             level = level_from_acr(payload.get("acr"))
             self.request.session[SESSION_ASSURANCE_KEY] = level.value

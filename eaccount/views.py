@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+import audit.services as audit
+from kernel.actors import Actor
 from kernel.constants import Basis
 from kernel.errors import NotFound
 from kernel.http import client_ip
@@ -57,6 +59,23 @@ def _count_failure(request) -> None:
     )
 
 
+def _record_failure(request, form: DemoLoginForm) -> None:
+    """A refused demo login in the audit trail: the address, what was tried (the person's id and the
+    means, as posted and cut short) and why (the form's error codes, e.g. "no_login")."""
+    reasons = sorted(
+        {error.code or "invalid" for errors in form.errors.as_data().values() for error in errors}
+    )
+    audit.record(
+        action="auth.login_failed",
+        actor=Actor(ip=client_ip(request)),
+        data={
+            "person": str(request.POST.get("person", ""))[:32],
+            "means": str(request.POST.get("means", ""))[:32],
+            "reasons": reasons,
+        },
+    )
+
+
 def login_view(request):
     """The login page: the demo eID chooser where it is on, else the national identity provider."""
     if not settings.DEMO_LOGIN_ENABLED:
@@ -80,6 +99,7 @@ def login_view(request):
             )
             return redirect(_safe_next(request, form.cleaned_data["next"]))
         _count_failure(request)
+        _record_failure(request, form)
     else:
         form = DemoLoginForm(initial={"next": request.GET.get("next", "")})
     return render(request, "eaccount/login.html", {"form": form, "required_level": required_level})
