@@ -27,6 +27,7 @@ from .permissions import (
     user_is_catalogue_admin,
     user_may_manage_catalogue,
 )
+from .selectors.editing import service_get_editable
 from .viewer import viewer_from_request
 
 PAGE_SIZE = 20
@@ -136,14 +137,12 @@ def _require_manager(request):
 
 
 def _editable_service(request, code: str):
-    """The service to edit, or 404 (missing) / 403 (someone else's)."""
+    """The service to edit, or 404: one answer for a missing code and for a service the user may not
+    edit (another agency's, draft or published), so that the editing pages tell nothing by probing."""
     try:
-        service = selectors.service_get_any(code=code)
+        return service_get_editable(user=request.user, code=code)
     except selectors.ServiceNotFound:
         raise Http404 from None
-    if not service_may_edit(request.user, service):
-        raise PermissionDenied(_("You may edit your own agency's services only."))
-    return service
 
 
 def manage_list(request):

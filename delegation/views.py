@@ -12,7 +12,8 @@ import audit.services as audit
 from catalogue import selectors as catalogue_selectors
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
-from eaccount.selectors import person_get_by_personal_code
+from kernel.errors import DomainError
+from kernel.forms import form_add_domain_error
 
 from . import rules, selectors, services
 from .constants import Basis
@@ -61,17 +62,24 @@ def delegations_view(request):
     can_delegate = principal is not None and rules.delegation_grant_allowed(basis=principal.basis)
     service_choices = catalogue_selectors.services_delegable_offered()
     form = DelegationGrantForm(request.POST or None, services=service_choices)
+    status = None  # 400 for any form error, unless a lookup limit answers 429
     if request.method == "POST" and can_delegate and form.is_valid():
         data = form.cleaned_data
         chosen = [s for s in service_choices if s.code in set(data["services"])]
         try:
-            services.delegation_grant(
+            services.delegation_grant_to_person_named(
                 actor=request.actor,
                 principal=principal.obj,
-                agent=person_get_by_personal_code(personal_code=data["personal_code"]),
+                personal_code=data["personal_code"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
                 services=chosen,
                 valid_until=data["valid_until"],
             )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+            if error.status == 429:
+                status = 429
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.message_dict.items():
@@ -97,7 +105,7 @@ def delegations_view(request):
             "received": received,
             "today": timezone.localdate(),
         },
-        status=400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

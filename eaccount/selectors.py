@@ -1,5 +1,8 @@
 """Reads of the e-account and the questions other apps ask about a user."""
 
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from kernel.identifiers import normalise_personal_code, normalise_registration_number
@@ -75,6 +78,31 @@ def person_get_by_personal_code(*, personal_code: str) -> Person | None:
     """The person with this current or previous code, in any spelling; raises ValidationError for
     a code that is not valid."""
     return persons_by_personal_code(personal_code=normalise_personal_code(personal_code)).first()
+
+
+def _name_key(name: str) -> str:
+    """A name as compared with the register: composed Unicode (NFC), surrounding and repeated spaces
+    dropped, case folded. Letters stay letters: "bērziņa" matches "Bērziņa", "Berzina" does not."""
+    return " ".join(unicodedata.normalize("NFC", str(name or "")).split()).casefold()
+
+
+def person_get_by_code_and_name(*, personal_code: str, first_name: str, last_name: str) -> Person | None:
+    """The person with this (current or previous) code, if the first and last name given are theirs.
+
+    None alike for a code that is not valid, a code nobody has, and a name that is not that person's:
+    whoever asks learns nothing they did not already know (no name, nor whether a code is registered).
+    """
+    try:
+        code = normalise_personal_code(personal_code)
+    except ValidationError:
+        return None
+    person = persons_by_personal_code(personal_code=code).first()
+    if person is None:
+        return None
+    given = (_name_key(first_name), _name_key(last_name))
+    if not all(given) or given != (_name_key(person.first_name), _name_key(person.last_name)):
+        return None
+    return person
 
 
 def organisation_get_by_registration_number(*, registration_number: str) -> Organisation | None:

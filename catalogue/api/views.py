@@ -17,8 +17,8 @@ from api_clients.api.authentication import api_actor
 from catalogue import selectors, services
 from catalogue.constants import Audience
 from catalogue.models import Service
-from catalogue.permissions import service_may_edit
 from catalogue.selectors import Viewer
+from catalogue.selectors.editing import service_get_editable
 from catalogue.viewer import viewer_is_official
 from kernel.constants import Channel
 from kernel.paginators import WindowCountPaginator
@@ -223,6 +223,15 @@ class ServiceUpdateInput(serializers.Serializer):
     eform = serializers.JSONField(required=False)
 
 
+def _service_editable(request, code: str) -> Service:
+    """The service the caller may edit, or 404 alike for a missing code and another agency's service
+    (as the editing pages answer): probing codes tells nothing."""
+    try:
+        return service_get_editable(user=request.user, code=code)
+    except selectors.ServiceNotFound:
+        raise Http404 from None
+
+
 class ServiceDetailApi(GenericAPIView):
     permission_classes = [AllowAny]
     authentication_classes = [SessionAuthentication]
@@ -231,13 +240,7 @@ class ServiceDetailApi(GenericAPIView):
     def _editable(self, request, code: str) -> Service:
         if not request.user.is_authenticated:
             raise PermissionDenied()
-        try:
-            service = selectors.service_get_any(code=code)
-        except selectors.ServiceNotFound:
-            raise Http404 from None
-        if not service_may_edit(request.user, service):
-            raise PermissionDenied()
-        return service
+        return _service_editable(request, code)
 
     @extend_schema(summary="One published service with its e-form definition", tags=["catalogue"])
     def get(self, request, code: str):
@@ -297,11 +300,6 @@ class ServicePublishApi(GenericAPIView):
         tags=["catalogue editing"],
     )
     def post(self, request, code: str):
-        try:
-            service = selectors.service_get_any(code=code)
-        except selectors.ServiceNotFound:
-            raise Http404 from None
-        if not service_may_edit(request.user, service):
-            raise PermissionDenied()
+        service = _service_editable(request, code)
         services.service_publish(actor=api_actor(request), service=service)
         return Response({"code": service.code, "version": service.version}, status=status.HTTP_200_OK)

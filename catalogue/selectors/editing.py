@@ -1,6 +1,7 @@
 """Reads of the agency editing pages: services in every state, and the preview of unpublished changes.
 
-The pages check permissions.service_may_edit themselves; nothing here is shown to the public.
+The pages and the editing API fetch the service through `service_get_editable` (permissions'
+service_may_edit; "not found" alike for missing and not editable); nothing here is shown to the public.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def service_get_any(*, code: str) -> Service:
         return Service.objects.select_related("agency", "category", "category__parent").get(code=code)
     except Service.DoesNotExist:
         raise ServiceNotFound(code) from None
+
+
+def service_get_editable(*, user, code: str) -> Service:
+    """The service with this code, in any state, if `user` may edit it (permissions.service_may_edit);
+    ServiceNotFound alike for a code nobody has and for another agency's service, draft or published,
+    so that probing codes on the editing pages and API tells nothing."""
+    # imported here: permissions reads catalogue.viewer, which imports this package
+    from ..permissions import service_may_edit
+
+    service = service_get_any(code=code)
+    if not service_may_edit(user, service):
+        raise ServiceNotFound(code)
+    return service
 
 
 def service_preview(*, service: Service, snapshot: dict) -> dict:

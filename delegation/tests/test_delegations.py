@@ -113,9 +113,17 @@ def test_delegations_page_grant_and_revoke(client):
     url = reverse("delegation:delegations")
     assert client.get(url).status_code == 200
 
-    bad = client.post(url, {"personal_code": "010101-00000"})
+    bad = client.post(url, {"personal_code": "010101-00000", "first_name": "A", "last_name": "B"})
     assert bad.status_code == 400 and 'class="error-summary"' in bad.content.decode()
-    response = client.post(url, {"personal_code": agent.personal_code, "services": [service.code]})
+    response = client.post(
+        url,
+        {
+            "personal_code": agent.personal_code,
+            "first_name": agent.first_name,
+            "last_name": agent.last_name,
+            "services": [service.code],
+        },
+    )
     assert response.status_code == 302
     delegation = Delegation.objects.get()
     assert delegation.agent == agent and list(delegation.services.all()) == [service]
@@ -147,7 +155,13 @@ def test_a_delegate_acting_for_the_principal_cannot_delegate_further(client, set
 
     client.post(
         reverse("delegation:delegations"),
-        {"personal_code": third.personal_code, "services": [listed.code], "valid_until": ""},
+        {
+            "personal_code": third.personal_code,
+            "first_name": third.first_name,
+            "last_name": third.last_name,
+            "services": [listed.code],
+            "valid_until": "",
+        },
     )
 
     assert Delegation.objects.count() == before

@@ -283,7 +283,12 @@ def give_delegation(client, *, principal, delegate, services) -> None:
     login(client, principal)
     response = client.post(
         reverse("delegation:delegations"),
-        {"personal_code": delegate.person.personal_code, "services": [s.code for s in services]},
+        {
+            "personal_code": delegate.person.personal_code,
+            "first_name": delegate.person.first_name,
+            "last_name": delegate.person.last_name,
+            "services": [s.code for s in services],
+        },
     )
     assert response.status_code == 302, response.content.decode()
 
