@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     # ours, bottom layer first (see DESIGN.md)
     "kernel",
+    "outbox",
     "audit",
     "api_clients",
     "catalogue",
@@ -229,7 +230,13 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Europe/Riga"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to the broker (outbox.services.relay_one) waits at most about a second for a broker
+# that is away, and does not retry: the outbox keeps the task and beat sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
+    # tasks the broker did not take when they were enqueued (the outbox), and old sent ones forgotten
+    "outbox-relay-pending": {"task": "outbox.tasks.outbox_relay_pending", "schedule": 60.0},
     # record the end of fixed-term staff roles in the audit trail (idempotent)
     "staff-roles-record-expired": {"task": "eaccount.tasks.staff_roles_record_expired", "schedule": 300.0},
     # files of applications checked but never submitted

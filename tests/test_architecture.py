@@ -12,6 +12,7 @@ from eaccount.tests.factories import UserFactory
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUR_APPS = (
     "kernel",
+    "outbox",
     "audit",
     "api_clients",
     "catalogue",

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.eforms import eform_validate
 from kernel.actors import Actor
 from kernel.parties import is_organisation, is_person
+from outbox import services as outbox
 
 from ..constants import CASE_SEQUENCE_DIGITS
 from ..exceptions import CaseValidationError, ServiceNotAvailable
@@ -94,11 +93,12 @@ def history_add(
 
 
 def notify_on_commit(*, case: Case, change: StatusChange) -> None:
+    """Tell the client after the commit, through the outbox (never lost, never a failed request)."""
     if not change.visible_to_client:
         return
-    from ..tasks import case_notify_client
+    from ..tasks import case_notify_client  # the tasks call these services
 
-    transaction.on_commit(partial(case_notify_client.delay, case.pk, change.pk))
+    outbox.enqueue(case_notify_client, case.pk, change.pk)
 
 
 def save_attachments(
