@@ -62,6 +62,6 @@ def test_vsaa_admin_edits_publishes_and_reads_history(page, login_as):
     assert_no_axe_violations(page)
     assert Service.objects.get(code="1011").version == 2
 
-    # a PMLP service is out of reach
+    # a PMLP service is out of reach, and not told apart from a code that does not exist
     response = page.goto("/services/manage/1030/edit/")
-    assert response.status == 403
+    assert response.status == 404
