@@ -3,11 +3,10 @@ command) and passed to services instead of a request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .constants import Basis, Channel, assurance_at_least
-from .parties import is_organisation, is_person
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +39,6 @@ class Actor:
         return user if user is not None and getattr(user, "is_authenticated", False) else None
 
     @property
-    def is_authenticated(self) -> bool:
-        return self.user_or_none is not None or self.api_client is not None
-
-    @property
     def label(self) -> str:
         """A short name for history rows when there is no user: the API client or the system."""
         if not self.system_label and self.api_client is not None:
@@ -52,21 +47,3 @@ class Actor:
 
     def has_assurance(self, minimum: str) -> bool:
         return assurance_at_least(self.assurance, minimum)
-
-    def covers(self, service_code: str | None) -> bool:
-        """Whether the basis covers a service (a delegation covers only the services it names)."""
-        if self.basis != Basis.DELEGATION or self.scope is None:
-            return True
-        return service_code is not None and service_code in self.scope
-
-    @property
-    def principal_is_person(self) -> bool:
-        return is_person(self.principal)
-
-    @property
-    def principal_is_organisation(self) -> bool:
-        return is_organisation(self.principal)
-
-    def acting_for(self, principal, *, basis: str, scope: frozenset[str] | None = None) -> Actor:
-        """The same actor acting for another principal (e.g. a specialist filing for a client)."""
-        return replace(self, principal=principal, basis=basis, scope=scope)

@@ -18,6 +18,7 @@ from catalogue.selectors import ServiceNotFound, service_get_published, service_
 from delegation.context import current_principal
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
+from kernel.parties import is_person
 
 from .. import drafts, rules, selectors, services
 from ..constants import CaseStatus
@@ -52,7 +53,7 @@ def apply_view(request, code: str):
         "service": service,
         "principal": principal,
         "principal_covers": principal is not None and principal.covers(service),
-        "principal_is_minor": principal is not None and bool(getattr(principal.obj, "is_minor", False)),
+        "principal_is_minor": principal is not None and is_person(principal.obj) and principal.obj.is_minor,
     }
     if (
         principal is None
