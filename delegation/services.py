@@ -9,17 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 import audit.services as audit
 from eaccount.selectors import person_get_by_code_and_name
 from kernel.actors import Actor
-from kernel.errors import DomainError, Invalid
 from kernel.parties import is_organisation
 
 from . import rules
+from .exceptions import AgentLookupLimited, AgentNotMatched
 from .models import Delegation
 from .selectors import basis_for, principals_forget
 
@@ -95,22 +94,6 @@ def delegation_grant(
 
 
 AGENT_LOOKUP_GROUP = "delegation.agent-lookup"
-
-
-class AgentNotMatched(Invalid):
-    """The personal code and the names do not identify one person of the register. The same answer
-    for an unknown code and for a known code with another name: the register is not an oracle."""
-
-    code = "delegation.agent_not_matched"
-    default_message = gettext_lazy("The personal code and name do not match a person we know.")
-
-
-class AgentLookupLimited(DomainError):
-    """DELEGATION_LOOKUP_RATE lookups of the register in the window: the next ones are refused."""
-
-    code = "delegation.agent_lookup_limited"
-    status = 429
-    default_message = gettext_lazy("Too many attempts to name a person you trust. Try again later.")
 
 
 def _lookup_key(actor: Actor) -> str:

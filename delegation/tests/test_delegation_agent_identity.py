@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delegation import services
+from delegation.exceptions import AgentLookupLimited, AgentNotMatched
 from delegation.models import Delegation
 from eaccount.selectors import person_get_by_code_and_name, person_get_by_personal_code
 from eaccount.tests.factories import PersonFactory, UserFactory, new_personal_code_for, personal_code_for
@@ -230,12 +231,12 @@ def test_the_limit_counts_every_lookup_and_is_per_user(client, stranger):
 def test_the_service_limits_lookups_without_a_request(stranger, unknown_code):
     principal = UserFactory()
     actor = Actor(user=principal)
-    with pytest.raises(services.AgentNotMatched):
+    with pytest.raises(AgentNotMatched):
         services.delegation_grant_to_person_named(
             actor=actor, principal=principal.person, personal_code=unknown_code, first_name="A", last_name="B"
         )
 
-    with pytest.raises(services.AgentLookupLimited):
+    with pytest.raises(AgentLookupLimited):
         services.delegation_grant_to_person_named(
             actor=actor,
             principal=principal.person,
