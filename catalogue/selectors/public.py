@@ -178,18 +178,19 @@ def life_event_get(*, code: str) -> LifeEvent:
     return LifeEvent.objects.get(code=str(code)[:60])
 
 
+def _choices(qs: QuerySet[Service]) -> list[Service]:
+    """(code, titles) of the services, by code: what a filter's choices show."""
+    return list(qs.order_by("code").only("code", "title_lv", "title_en"))
+
+
 def services_of_agencies(*, agency_ids: Collection[int]) -> list[Service]:
-    """(code, titles) of the agencies' services, any state, by code: for filters' choices."""
-    return list(
-        Service.objects.filter(agency_id__in=list(agency_ids))
-        .order_by("code")
-        .only("code", "title_lv", "title_en")
-    )
+    """The agencies' services, any state, for filters' choices."""
+    return _choices(Service.objects.filter(agency_id__in=list(agency_ids)))
 
 
 def services_by_ids(*, ids) -> list[Service]:
-    """(code, titles) of these services (ids, or a subquery of ids), by code: for filters' choices."""
-    return list(Service.objects.filter(pk__in=ids).order_by("code").only("code", "title_lv", "title_en"))
+    """These services (ids, or a subquery of ids), for filters' choices."""
+    return _choices(Service.objects.filter(pk__in=ids))
 
 
 def service_codes_delegable(*, codes: Collection[str] | None = None) -> QuerySet[Service]:
@@ -203,11 +204,7 @@ def service_codes_delegable(*, codes: Collection[str] | None = None) -> QuerySet
 
 def services_delegable_offered() -> list[Service]:
     """(code, titles) of the published public services one may delegate, by code (the form's choices)."""
-    return list(
-        Service.objects.filter(state=ServiceState.PUBLISHED, delegable=True, internal=False)
-        .order_by("code")
-        .only("code", "title_lv", "title_en")
-    )
+    return _choices(Service.objects.filter(state=ServiceState.PUBLISHED, delegable=True, internal=False))
 
 
 def agencies(*, ids: Collection[int] | None = None, kind: str | None = None) -> QuerySet[Agency]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.services as audit
+from catalogue.constants import Audience
 from catalogue.eforms import eform_case_subject, eform_validate
 from catalogue.selectors import service_version_current
 from delegation import selectors as delegation_selectors
@@ -58,8 +59,6 @@ AUTHORISED_FILING_REFUSALS = {
 
 def _check_client(*, service, client) -> None:
     if not rules.service_serves_client(service=service, client=client):
-        from catalogue.constants import Audience
-
         if service.audience == Audience.ORGANISATION:
             raise ServiceNotAvailable(_("This service is for organisations."))
         if getattr(client, "is_minor", False):
