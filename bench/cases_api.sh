@@ -8,7 +8,7 @@
 #
 # Environment (defaults): DATABASE_URL (pspp_bench), PORT (8055), WORKERS (2), CONNECTIONS (16),
 # THREADS (2), DURATION (20s), WARMUP (5s), ROUNDS (2: minimal, API, minimal, API …),
-# NUMBERS_FILE (/tmp/pspp_bench_case_numbers.txt, written by cases_generate.py), GUNICORN_ARGS (extra
+# NUMBERS_FILE (bench/results/case_numbers.txt, written by cases_generate.py), GUNICORN_ARGS (extra
 # options, e.g. "--worker-class gthread --threads 4").
 # Targets (issue 4): API throughput >= 60% of the minimal view's, API p95 < 50 ms at 16 connections.
 set -euo pipefail
@@ -23,7 +23,7 @@ THREADS="${THREADS:-2}"
 DURATION="${DURATION:-20s}"
 WARMUP="${WARMUP:-5s}"
 ROUNDS="${ROUNDS:-2}"
-NUMBERS_FILE="${NUMBERS_FILE:-/tmp/pspp_bench_case_numbers.txt}"
+NUMBERS_FILE="${NUMBERS_FILE:-$ROOT/bench/results/case_numbers.txt}"
 PY="$ROOT/.venv/bin/python"
 BASE="http://127.0.0.1:$PORT"
 

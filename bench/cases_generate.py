@@ -31,6 +31,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from psycopg import sql  # noqa: E402
 from stdnum.lv import pvn  # noqa: E402
 
 from catalogue.demo import load_pilot_catalogue  # noqa: E402
@@ -102,12 +103,18 @@ def reset(cursor) -> None:
         CaseSequence._meta.db_table,
     ]
     cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    cursor.execute(f"DELETE FROM {Person._meta.db_table} WHERE first_name = %s", [BENCH_FIRST_NAME])
+    cursor.execute(
+        sql.SQL("DELETE FROM {} WHERE first_name = %s").format(sql.Identifier(Person._meta.db_table)),
+        [BENCH_FIRST_NAME],
+    )
 
 
 def ensure_persons(cursor, wanted: int) -> list[int]:
     table = Person._meta.db_table
-    cursor.execute(f"SELECT count(*) FROM {table} WHERE first_name = %s", [BENCH_FIRST_NAME])
+    cursor.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE first_name = %s").format(sql.Identifier(table)),
+        [BENCH_FIRST_NAME],
+    )
     have = cursor.fetchone()[0]
     if have < wanted:
         now = ts(datetime.now(UTC))
@@ -133,7 +140,8 @@ def ensure_persons(cursor, wanted: int) -> list[int]:
             lines,
         )
     cursor.execute(
-        f"SELECT id FROM {table} WHERE first_name = %s ORDER BY id LIMIT %s", [BENCH_FIRST_NAME, wanted]
+        sql.SQL("SELECT id FROM {} WHERE first_name = %s ORDER BY id LIMIT %s").format(sql.Identifier(table)),
+        [BENCH_FIRST_NAME, wanted],
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -163,7 +171,7 @@ def generate(*, cases: int, persons: int, seed: int, numbers_file: Path, sample:
             print("(foreign-key checks stay on: not a superuser)", flush=True)
         if do_reset:
             reset(cursor)
-        cursor.execute(f"SELECT count(*) FROM {case_table}")
+        cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(case_table)))
         if cursor.fetchone()[0] and not do_reset:
             sys.exit("The database already has cases: run with --reset to regenerate.")
         person_ids = ensure_persons(cursor, persons)
@@ -260,13 +268,17 @@ def generate(*, cases: int, persons: int, seed: int, numbers_file: Path, sample:
         print(f"{len(indexes)} indexes rebuilt ({time.monotonic() - started:.1f} s)", flush=True)
         for table in (case_table, history_table):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 1))"
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence({name}, 'id'), "
+                    "coalesce((SELECT max(id) FROM {table}), 1))"
+                ).format(name=sql.Literal(table), table=sql.Identifier(table))
             )
         for service_id, last in sequence.items():
             cursor.execute(
-                f"INSERT INTO {CaseSequence._meta.db_table} (service_id, last_value) VALUES (%s, %s) "
-                "ON CONFLICT (service_id) DO UPDATE SET last_value = GREATEST(EXCLUDED.last_value, "
-                f"{CaseSequence._meta.db_table}.last_value)",
+                sql.SQL(
+                    "INSERT INTO {table} (service_id, last_value) VALUES (%s, %s) ON CONFLICT (service_id) "
+                    "DO UPDATE SET last_value = GREATEST(EXCLUDED.last_value, {table}.last_value)"
+                ).format(table=sql.Identifier(CaseSequence._meta.db_table)),
                 [service_id, last],
             )
     with connection.cursor() as cursor:
@@ -274,6 +286,7 @@ def generate(*, cases: int, persons: int, seed: int, numbers_file: Path, sample:
         cursor.execute(f"ANALYZE {history_table}")
         cursor.execute(f"ANALYZE {Person._meta.db_table}")
     rng.shuffle(vsaa_numbers)
+    numbers_file.parent.mkdir(parents=True, exist_ok=True)
     numbers_file.write_text("\n".join(vsaa_numbers) + "\n")
     print(
         f"done in {time.monotonic() - started:.1f} s; {len(vsaa_numbers)} VSAA case numbers in {numbers_file}"
@@ -288,7 +301,8 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sample", type=int, default=50_000, help="how many VSAA case numbers to write")
-    parser.add_argument("--numbers-file", type=Path, default=Path("/tmp/pspp_bench_case_numbers.txt"))
+    # in the checkout (bench/results/, git-ignored), not a fixed name in the shared /tmp
+    parser.add_argument("--numbers-file", type=Path, default=ROOT / "bench" / "results" / "case_numbers.txt")
     parser.add_argument("--reset", action="store_true", help="delete the cases and bench persons first")
     args = parser.parse_args()
     if connection.vendor != "postgresql":

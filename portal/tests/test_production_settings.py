@@ -28,7 +28,9 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh interpreter with only these variables (and PATH/HOME) set."""
-    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    clean = {"PATH": os.environ.get("PATH", os.defpath)}
+    if "HOME" in os.environ:  # passed on if set; no made-up fallback (a shared /tmp) if not
+        clean["HOME"] = os.environ["HOME"]
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
