@@ -160,15 +160,18 @@ def idempotency_claim(*, client: ApiClient, key: str, fingerprint: str) -> Idemp
 
 def idempotency_complete(
     *, record: IdempotencyRecord, status: int, body, headers: dict | None = None
-) -> None:
-    """Store the answer to replay; only the holder of the lock may (a take-over changes locked_at)."""
-    IdempotencyRecord.objects.filter(
-        pk=record.pk, state=IdempotencyRecord.State.IN_PROGRESS, locked_at=record.locked_at
-    ).update(
-        state=IdempotencyRecord.State.DONE,
-        response_status=status,
-        response_body=body,
-        response_headers=headers or {},
+) -> bool:
+    """Store the answer to replay; only the holder of the lock may (a take-over changes locked_at).
+    Returns False when the lock was taken over."""
+    return bool(
+        IdempotencyRecord.objects.filter(
+            pk=record.pk, state=IdempotencyRecord.State.IN_PROGRESS, locked_at=record.locked_at
+        ).update(
+            state=IdempotencyRecord.State.DONE,
+            response_status=status,
+            response_body=body,
+            response_headers=headers or {},
+        )
     )
 
 

@@ -54,7 +54,7 @@ def problem_exception_handler(exc, context):
     if getattr(exc, "problem_type", None):
         extra["type_"] = exc.problem_type
     if isinstance(exc, exceptions.ValidationError):
-        problem = problem_response(status=status, detail="The request is not valid.", errors=data, **extra)
+        problem = problem_response(status=status, detail=_("The request is not valid."), errors=data, **extra)
     elif isinstance(data, dict) and "detail" in data:
         problem = problem_response(status=status, detail=str(data["detail"]), **extra)
     else:

@@ -320,7 +320,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # no badge image from validator.swagger.io: the docs page loads nothing from other sites
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "requests_registry.constants.CaseStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "requests_registry.constants.CaseStatus",
+        "ChannelEnum": "kernel.constants.Channel",
+        "ReceivedChannelEnum": "requests_registry.api.serializers.RECEIVED_CHANNELS",
+        "ReceivedStatusEnum": "requests_registry.api.serializers.RECEIVED_STATUSES",
+    },
 }
 
 # Case API (requests_registry.api): how long an Idempotency-Key is kept, after how many seconds an

@@ -6,17 +6,20 @@
 - The same key with another request answers 422; a retry while the first is still running, 409.
 - A missing or malformed key answers 400.
 
-The record is inserted and committed on its own before the work, the work runs in its own
-transaction (the app's services), then the answer is stored. A process that dies mid-way leaves
-an in-progress record, which a retry takes over after IDEMPOTENCY_LOCK_SECONDS (default 60).
+The record is inserted and committed on its own before the work; the work and its stored answer
+then commit in one transaction, so a key is kept exactly when its work committed: an error at any
+point before that commit rolls the work back and releases the key. A process that dies mid-way
+leaves an in-progress record, which a retry takes over after IDEMPOTENCY_LOCK_SECONDS (default 60).
 """
 
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import transaction
 from rest_framework.response import Response
 
 from kernel.errors import DomainError
@@ -32,6 +35,10 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 KEPT_HEADERS = ("Location",)
+# printable ASCII, no space at either end (a header value's ends are trimmed on the way); `""` is an
+# empty Structured Field string, no key
+KEY_PATTERN = r'^(?!""$)[!-~]([ -~]{0,253}[!-~])?$'
+_KEY = re.compile(KEY_PATTERN)
 
 
 def idempotency_description() -> str:
@@ -50,13 +57,13 @@ def idempotency_description() -> str:
 
 
 def parse_key(value: str | None) -> str:
-    if value is None:
+    """The key, as the schema's pattern states it; a Structured Field string (`"…"`) counts as its
+    content."""
+    if value is None or not _KEY.match(value.strip()):
         raise IdempotencyKeyMissing
     key = value.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
+    if len(key) > 2 and key[0] == key[-1] == '"':
         key = key[1:-1]
-    if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
-        raise IdempotencyKeyMissing
     return key
 
 
@@ -85,7 +92,8 @@ def idempotent_call(*, view, request, payload, handler: Callable[[], Response]) 
 
     Call it after the request was validated: an invalid request never takes a key. The answer of
     a request that reached the service is stored, success or refusal (a refused transition is
-    replayed as refused); an unexpected error releases the key so that the client may retry.
+    replayed as refused); an unexpected error, even after the service's own commit, rolls the work
+    back with it and releases the key so that the client may retry.
     """
     key = parse_key(request.headers.get(HEADER))
     try:
@@ -99,22 +107,36 @@ def idempotent_call(*, view, request, payload, handler: Callable[[], Response]) 
     if claim.replay:
         return _replay(claim.record)
     try:
-        response = handler()
-    except DomainError as exc:
+        with transaction.atomic():
+            response = handler()
+            if response.status_code >= 500:
+                raise _ServerError(response)
+            if not _complete(claim.record, response):  # another request took the key over: it does the work
+                raise IdempotencyKeyInProgress
+    except _ServerError as error:
+        api_client_services.idempotency_release(record=claim.record)
+        return error.response
+    except DomainError as exc:  # refused: the work rolled back, the refusal is the stored answer
         response = view.get_exception_handler()(exc, view.get_exception_handler_context())
         if response is None:  # pragma: no cover - every DomainError is rendered by portal.api
             api_client_services.idempotency_release(record=claim.record)
             raise
+        _complete(claim.record, response)
     except BaseException:
         api_client_services.idempotency_release(record=claim.record)
         raise
-    if response.status_code >= 500:
-        api_client_services.idempotency_release(record=claim.record)
-        return response
+    return response
+
+
+class _ServerError(Exception):
+    def __init__(self, response: Response):
+        self.response = response
+
+
+def _complete(record, response: Response) -> bool:
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
     if response.status_code >= 400:
         headers["Content-Type"] = PROBLEM_CONTENT_TYPE
-    api_client_services.idempotency_complete(
-        record=claim.record, status=response.status_code, body=response.data, headers=headers
+    return api_client_services.idempotency_complete(
+        record=record, status=response.status_code, body=response.data, headers=headers
     )
-    return response

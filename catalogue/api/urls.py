@@ -4,11 +4,9 @@ from . import views
 
 urlpatterns = [
     path("services/", views.ServiceListApi.as_view(), name="catalogue-api-services"),
+    re_path(r"^services/(?P<code>[^/]+)/$", views.ServiceDetailApi.as_view(), name="catalogue-api-service"),
     re_path(
-        r"^services/(?P<code>[^/]{1,40})/$", views.ServiceDetailApi.as_view(), name="catalogue-api-service"
-    ),
-    re_path(
-        r"^services/(?P<code>[^/]{1,40})/publish/$",
+        r"^services/(?P<code>[^/]+)/publish/$",
         views.ServicePublishApi.as_view(),
         name="catalogue-api-publish",
     ),

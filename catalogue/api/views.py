@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api_clients.api.authentication import api_actor
+from api_clients.api.openapi import StrictQuery, problem_responses
 from catalogue import selectors, services
 from catalogue.constants import Audience
 from catalogue.models import Service
@@ -77,6 +77,21 @@ class ChoiceOutput(serializers.Serializer):
     label_en = serializers.CharField(required=False)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "description": "number field: the limit"},
+            {"type": "string", "description": "number field: a decimal as text; date field: YYYY-MM-DD"},
+        ]
+    }
+)
+class EFormLimitOutput(serializers.Field):
+    """A number field's limit is a number (or a decimal as text); a date field's, an ISO date."""
+
+    def to_representation(self, value):
+        return value
+
+
 class EFormFieldOutput(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField()
@@ -86,8 +101,8 @@ class EFormFieldOutput(serializers.Serializer):
     help_lv = serializers.CharField()
     help_en = serializers.CharField()
     max_length = serializers.IntegerField(required=False)
-    min = serializers.CharField(required=False)
-    max = serializers.CharField(required=False)
+    min = EFormLimitOutput(required=False)
+    max = EFormLimitOutput(required=False)
     choices = ChoiceOutput(many=True, required=False)
     allowed_extensions = serializers.ListField(child=serializers.CharField(), required=False)
     max_size_kb = serializers.IntegerField(required=False)
@@ -146,20 +161,52 @@ class ServiceDetailOutput(ServiceListOutput):
 
 # --- views ---------------------------------------------------------------------------------------
 
-LIST_PARAMETERS = [
-    OpenApiParameter(
-        "q", OpenApiTypes.STR, description="Search text; Latvian endings and diacritics do not matter."
-    ),
-    OpenApiParameter("agency", OpenApiTypes.STR, description="Holder agency code, e.g. VSAA."),
-    OpenApiParameter("life_event", OpenApiTypes.STR, description="Life event code, e.g. child_birth."),
-    OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values, description="Channel code."),
-    OpenApiParameter(
-        "audience", OpenApiTypes.STR, enum=Audience.values, description="person or organisation."
-    ),
-    OpenApiParameter(
-        "category", OpenApiTypes.STR, description="Category slug (a top category includes its children)."
-    ),
-]
+
+class ServiceListQuery(StrictQuery):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Search text; Latvian endings and diacritics do not matter.",
+    )
+    agency = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Holder agency code, e.g. VSAA."
+    )
+    life_event = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="Life event code, e.g. child_birth."
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Channel code.")
+    audience = serializers.ChoiceField(
+        choices=Audience.choices, required=False, help_text="person or organisation."
+    )
+    category = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Category slug (a top category includes its children).",
+    )
+    page = serializers.IntegerField(required=False, min_value=1, help_text="From 1.")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, help_text="Default 20.")
+
+
+READ_PROBLEMS = problem_responses(
+    {
+        400: "A query parameter does not match this schema (problem details with `errors`).",
+        404: "No such published service, or a page past the last one.",
+    }
+)
+WRITE_PROBLEMS = problem_responses(
+    {
+        400: "The body does not match this schema, or the e-form definition is not valid.",
+        403: "Not logged in, no CSRF token, or not an agency admin of this service's agency.",
+        404: "No such service, or another agency's (the same answer).",
+    }
+)
+WRITE_AUTH = (
+    " Editing needs the session of an agency admin of the service's agency (or a platform admin), "
+    "logged in through the portal, and Django's CSRF token in the `X-CSRFToken` header; API keys of "
+    "back-office systems cannot edit the catalogue."
+)
 
 
 class CataloguePagination(PageNumberPagination):
@@ -178,21 +225,27 @@ class ServiceListApi(ListAPIView):
     serializer_class = ServiceListOutput
 
     @extend_schema(
-        parameters=LIST_PARAMETERS, summary="List and search published services", tags=["catalogue"]
+        parameters=[ServiceListQuery],
+        responses={200: ServiceListOutput(many=True), **READ_PROBLEMS},
+        summary="List and search published services",
+        tags=["catalogue"],
     )
     def get(self, request, *args, **kwargs):
+        query = ServiceListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        self.query = query.validated_data
         return super().get(request, *args, **kwargs)
 
     def _search(self, *, fuzzy: bool = False):
-        params = self.request.query_params
+        query = self.query
         return selectors.service_search(
             viewer=Viewer(is_official=viewer_is_official(self.request)),
-            q=(params.get("q") or "")[:10_000],
-            agency=params.get("agency") or None,
-            life_event=params.get("life_event") or None,
-            channel=params.get("channel") or None,
-            audience=params.get("audience") or None,
-            category=params.get("category") or None,
+            q=query.get("q") or "",
+            agency=query.get("agency") or None,
+            life_event=query.get("life_event") or None,
+            channel=query.get("channel") or None,
+            audience=query.get("audience") or None,
+            category=query.get("category") or None,
             fuzzy=fuzzy,
         )
 
@@ -242,7 +295,11 @@ class ServiceDetailApi(GenericAPIView):
             raise PermissionDenied()
         return _service_editable(request, code)
 
-    @extend_schema(summary="One published service with its e-form definition", tags=["catalogue"])
+    @extend_schema(
+        summary="One published service with its e-form definition",
+        responses={200: ServiceDetailOutput, **READ_PROBLEMS},
+        tags=["catalogue"],
+    )
     def get(self, request, code: str):
         try:
             service = selectors.service_get_visible(
@@ -255,8 +312,10 @@ class ServiceDetailApi(GenericAPIView):
 
     @extend_schema(
         summary="Change a service (agency admins of its agency, platform admins); saved as unpublished changes",
+        description="Saved as the service's working copy; the public sees it once published." + WRITE_AUTH,
         request=ServiceUpdateInput,
         responses={
+            **WRITE_PROBLEMS,
             200: inline_serializer(
                 "ServiceUpdateOutput",
                 {
@@ -264,7 +323,7 @@ class ServiceDetailApi(GenericAPIView):
                     "state": serializers.CharField(),
                     "has_pending_changes": serializers.BooleanField(),
                 },
-            )
+            ),
         },
         tags=["catalogue editing"],
     )
@@ -290,12 +349,14 @@ class ServicePublishApi(GenericAPIView):
 
     @extend_schema(
         summary="Publish a service's changes as a new version",
+        description="The working copy becomes the published version." + WRITE_AUTH,
         request=None,
         responses={
+            **WRITE_PROBLEMS,
             200: inline_serializer(
                 "ServicePublishOutput",
                 {"code": serializers.CharField(), "version": serializers.IntegerField()},
-            )
+            ),
         },
         tags=["catalogue editing"],
     )

@@ -45,14 +45,40 @@ def test_list_filters(client, pilot, params, check):
 
 @pytest.mark.django_db
 def test_unknown_filter_values_give_empty_results(client, pilot):
-    for params in (
-        {"agency": "NOPE"},
-        {"channel": "teleport"},
-        {"audience": "martians"},
-        {"life_event": "x" * 500},
-    ):
+    for params in ({"agency": "NOPE"}, {"life_event": "no_such_event"}, {"category": "none"}):
         response = client.get("/api/v1/services/", params)
         assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"channel": "teleport"}, "channel"),  # not in the schema's enum
+        ({"audience": "martians"}, "audience"),
+        ({"life_event": "x" * 500}, "life_event"),  # longer than maxLength
+        ({"page": "0"}, "page"),
+        ({"page": "1e3"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "null"}, "page_size"),
+        ({"page_size": ""}, "page_size"),
+        ({"page_size": "101"}, "page_size"),
+        ({"channel": ""}, "channel"),
+    ],
+)
+def test_query_outside_the_schema_is_a_problem_400(client, pilot, params, field):
+    response = client.get("/api/v1/services/", params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert field in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_and_an_overlong_code_are_problem_404(client, pilot):
+    for url in ("/api/v1/services/?page=999", "/api/v1/services/" + "9" * 300 + "/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
 
 
 @pytest.mark.django_db

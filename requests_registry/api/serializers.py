@@ -1,9 +1,21 @@
 """Input and output shapes of the case API (kept lean: plain fields, no nested model serializers)."""
 
+import json
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from api_clients.api.openapi import StrictQuery
+from kernel.errors import Invalid
+
 from ..constants import CASE_NUMBER_REGEX, CaseStatus, Channel
+
+SERVICE_CODE_PATTERN = r"^[0-9]{4,6}$"
+PERSONAL_CODE_PATTERN = r"^[0-3][0-9]{5}-?[0-9]{5}$"
+REGISTRATION_NUMBER_PATTERN = r"^[4-9][0-9]{10}$"
+RECEIVED_STATUS_VALUES = (CaseStatus.SUBMITTED, CaseStatus.REGISTERED)
+DATA_MAX_BYTES = 64 * 1024
 
 # --- output ------------------------------------------------------------------------------------------
 
@@ -48,18 +60,6 @@ class CasePageOut(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page (a cursor link), or null.")
     previous = serializers.URLField(allow_null=True)
     results = CaseOut(many=True)
-
-
-class ProblemOut(serializers.Serializer):
-    """RFC 9457 problem details (application/problem+json)."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(required=False, help_text="Field errors of an invalid request.")
-    current = serializers.CharField(required=False, help_text="The case's status (refused transition).")
-    requested = serializers.CharField(required=False, help_text="The requested status (refused transition).")
 
 
 # Plain functions do the work (DRF's field machinery costs a lot per object on hot paths); the
@@ -156,61 +156,99 @@ def case_detail_out(case, history) -> dict:
 # --- input -------------------------------------------------------------------------------------------
 
 
-class CaseListQuery(serializers.Serializer):
+class CaseListQuery(StrictQuery):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    service = serializers.RegexField(r"^[0-9]{4,6}$", required=False, help_text="Service code, e.g. 1011.")
+    service = serializers.RegexField(
+        SERVICE_CODE_PATTERN, required=False, help_text="Service code, e.g. 1011."
+    )
     updated_since = serializers.DateTimeField(
         required=False, help_text="Only cases changed at or after this time (ISO 8601, with a time zone)."
     )
-    cursor = serializers.CharField(required=False, max_length=500, help_text="From a `next`/`previous` link.")
+    cursor = serializers.CharField(
+        required=False, max_length=500, trim_whitespace=False, help_text="From a `next`/`previous` link."
+    )
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, help_text="Default 50.")
 
 
-class ClientIn(serializers.Serializer):
-    personal_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    registration_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+class PersonClientIn(serializers.Serializer):
+    personal_code = serializers.RegexField(
+        PERSONAL_CODE_PATTERN, help_text="DDMMYY-NNNNN (the check digit is checked: 422 if wrong)."
+    )
+    first_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Needed when the person is new."
+    )
+    last_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Needed when the person is new."
+    )
 
-    def validate(self, attrs):
-        if bool(attrs.get("personal_code")) == bool(attrs.get("registration_number")):
-            raise serializers.ValidationError(
-                _("Give either personal_code (a person) or registration_number (an organisation).")
-            )
-        return attrs
+
+class OrganisationClientIn(serializers.Serializer):
+    registration_number = serializers.RegexField(
+        REGISTRATION_NUMBER_PATTERN, help_text="11 digits (the check digit is checked: 422 if wrong)."
+    )
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Needed when the organisation is new."
+    )
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="ClientIn",
+        serializers=[PersonClientIn, OrganisationClientIn],
+        resource_type_field_name=None,
+    )
+)
+class ClientIn(serializers.Field):
+    """A person (by personal code) or an organisation (by registration number), never both."""
+
+    default_error_messages = {
+        "either": _("Give either personal_code (a person) or registration_number (an organisation)."),
+        "not_an_object": _("Expected an object."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        if ("personal_code" in data) == ("registration_number" in data):
+            self.fail("either")
+        shape = PersonClientIn if "personal_code" in data else OrganisationClientIn
+        serializer = shape(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def to_representation(self, value):
+        return value
+
+
+RECEIVED_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.E_SERVICE]
+RECEIVED_STATUSES = [(value, label) for value, label in CaseStatus.choices if value in RECEIVED_STATUS_VALUES]
 
 
 class CaseCreateIn(serializers.Serializer):
-    service = serializers.RegexField(r"^[0-9]{4,6}$", help_text="A service of your agency, e.g. 1011.")
+    service = serializers.RegexField(SERVICE_CODE_PATTERN, help_text="A service of your agency, e.g. 1011.")
     client = ClientIn(help_text="The client: found by personal code or registration number, created if new.")
     channel = serializers.ChoiceField(
-        choices=Channel.choices, help_text="Where the case was received (any channel but e_service)."
+        choices=RECEIVED_CHANNELS,
+        help_text="Where the case was received (any channel but e_service: e-service cases are filed "
+        "by the client online).",
     )
     status = serializers.ChoiceField(
-        choices=CaseStatus.choices,
+        choices=RECEIVED_STATUSES,
         default=CaseStatus.REGISTERED,
         help_text="The status it is registered in: submitted or registered (default).",
     )
     external_reference = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    data = serializers.DictField(required=False, default=dict, help_text="Case data (free form, ≤ 64 kB).")
+    data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Case data (free form, at most 64 kB as JSON; 422 if larger).",
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
-    def validate_channel(self, value):
-        if value == Channel.E_SERVICE:
-            raise serializers.ValidationError(_("E-service cases are filed by the client online."))
-        return value
-
-    def validate_status(self, value):
-        if value not in (CaseStatus.SUBMITTED, CaseStatus.REGISTERED):
-            raise serializers.ValidationError(_("A received case is registered as submitted or registered."))
-        return value
-
     def validate_data(self, value):
-        import json
-
-        if len(json.dumps(value, default=str)) > 64 * 1024:
-            raise serializers.ValidationError(_("The data is too large (at most 64 kB)."))
+        # the shape is the schema's (400); the size is a rule about the content (422)
+        if len(json.dumps(value, default=str)) > DATA_MAX_BYTES:
+            raise Invalid({"data": [_("The data is too large (at most 64 kB).")]})
         return value
 
 

@@ -5,13 +5,11 @@ Thin: validate the input, call one selector or service of the core, shape the an
 
 import re
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework import status as http
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
@@ -20,20 +18,20 @@ from rest_framework.views import APIView
 
 import catalogue.selectors as catalogue_selectors
 from api_clients.api.authentication import ApiClientAuthentication, api_actor
-from api_clients.api.idempotency import HEADER, idempotency_description, idempotent_call
+from api_clients.api.idempotency import HEADER, KEY_PATTERN, idempotency_description, idempotent_call
+from api_clients.api.openapi import problem_responses
 from api_clients.api.permissions import ApiClientOnly, ApiClientOrSessionReadOnly, api_client_of
 from eaccount import services as eaccount_services
+from kernel.errors import Invalid
 
 from .. import selectors, services
 from ..constants import CASE_NUMBER_REGEX
 from ..exceptions import CaseNotFound
-from . import schema as _schema  # noqa: F401  (registers the security scheme)
 from .serializers import (
     CaseCreateIn,
     CaseDetailOut,
     CaseListQuery,
     CasePageOut,
-    ProblemOut,
     StatusChangeIn,
     case_detail_from_rows,
     case_detail_out,
@@ -41,26 +39,27 @@ from .serializers import (
 )
 
 _NUMBER = re.compile(CASE_NUMBER_REGEX)
-PROBLEM = "application/problem+json"
+
+PROBLEMS = {
+    400: "The request does not match this schema (problem details with `errors`).",
+    401: "No or an invalid API key / session.",
+    403: "Authenticated, but not allowed (e.g. a person writing).",
+    404: "No such case, or not one of your agency's (the same answer); or a stale cursor.",
+    409: "Refused transition (`current`, `requested`), or a request with this Idempotency-Key is "
+    "still in progress.",
+    413: "The request body is too large.",
+    422: "Well-formed but refused by a rule the schema cannot state: a check digit, a service that is "
+    "not your agency's, case data too large, or an Idempotency-Key used with another request.",
+}
 
 
 def _problems(*codes: int) -> dict:
-    descriptions = {
-        400: "The request is not valid (problem details with `errors`).",
-        401: "No or an invalid API key / session.",
-        403: "Authenticated, but not allowed (e.g. a person writing).",
-        404: "No such case, or not one of your agency's (the same answer).",
-        409: "Refused transition (`current`, `requested`), or a request with this Idempotency-Key is "
-        "still in progress.",
-        413: "The request body is too large.",
-        422: "The Idempotency-Key was used with another request, or the case data is not valid.",
-    }
-    return {(code, PROBLEM): OpenApiResponse(ProblemOut, description=descriptions[code]) for code in codes}
+    return problem_responses({code: PROBLEMS[code] for code in codes})
 
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
-    type=OpenApiTypes.STR,
+    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=True,
     description=idempotency_description(),
@@ -166,11 +165,12 @@ class CaseListView(CaseApiView):
             except ObjectDoesNotExist:
                 service = None
             if service is None or service.agency_id != client.agency_id:
-                raise drf_serializers.ValidationError(
-                    {"service": [_("No published service of your agency has this code.")]}
-                )
+                raise Invalid({"service": [_("No published service of your agency has this code.")]})
             with transaction.atomic():  # a client created here goes again if the case is refused
-                party = eaccount_services.party_find_or_create(**data["client"])
+                try:
+                    party = eaccount_services.party_find_or_create(**data["client"])
+                except ValidationError as error:  # a check digit, or names missing for a new client
+                    raise Invalid(error.message_dict) from None
                 case = services.case_register_received(
                     actor=api_actor(request, channel=data["channel"]),
                     service=service,

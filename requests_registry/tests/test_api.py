@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api_clients import services as services_api
-from api_clients.api.idempotency import request_fingerprint
+from api_clients.api.idempotency import KEY_PATTERN, request_fingerprint
 from api_clients.models import ApiClient, IdempotencyRecord
 from audit.models import AuditEvent
 from catalogue.demo import load_pilot_catalogue
@@ -217,7 +217,7 @@ def test_refused_transition_is_replayed_as_refused(case, vsaa):
     assert again["Content-Type"].startswith(PROBLEM)
 
 
-@pytest.mark.parametrize("key", [None, "", "ā", "x" * 256])
+@pytest.mark.parametrize("key", [None, "", " ", "ā", "x" * 256, "a\tb"])
 def test_push_without_a_valid_idempotency_key_is_refused(case, vsaa, key):
     before = _snapshot(case)
     _assert_problem(_push(vsaa, case.number, {"status": "registered"}, key=key), 400)
@@ -295,6 +295,10 @@ def test_illegal_transition_is_a_409_problem_with_current_and_requested(case, vs
         {"updated_since": "yesterday"},
         {"page_size": "0"},
         {"page_size": "x"},
+        {"page_size": "null"},
+        {"page_size": ""},
+        {"updated_since": ""},  # DRF would read an empty value as "not given"; the schema says date-time
+        {"status": ""},
     ],
 )
 def test_bad_list_filters_are_400_problems(case, vsaa, query):
@@ -450,20 +454,25 @@ def test_register_for_a_known_person_and_an_organisation(demo, vsaa):
 
 
 @pytest.mark.parametrize(
-    "body, field",
+    "body, field, status",
     [
+        # 400: the body does not match the schema
+        ({"service": "1011", "client": {"personal_code": "123"}, "channel": "post"}, "client", 400),
+        ({"service": "1011", "client": {}, "channel": "post"}, "client", 400),
         (
-            {"service": "1030", "client": {"personal_code": "150585-12343"}, "channel": "post"},
-            "service",
-        ),  # PMLP's
-        ({"service": "9999", "client": {"personal_code": "150585-12343"}, "channel": "post"}, "service"),
-        (
-            {"service": "1011", "client": {"personal_code": "010190-10001"}, "channel": "post"},
+            {
+                "service": "1011",
+                "client": {"personal_code": "150585-12343", "registration_number": "40003000017"},
+                "channel": "post",
+            },
             "client",
-        ),  # new, no name
-        ({"service": "1011", "client": {"personal_code": "123"}, "channel": "post"}, "client"),
-        ({"service": "1011", "client": {}, "channel": "post"}, "client"),
-        ({"service": "1011", "client": {"personal_code": "150585-12343"}, "channel": "e_service"}, "channel"),
+            400,
+        ),
+        (
+            {"service": "1011", "client": {"personal_code": "150585-12343"}, "channel": "e_service"},
+            "channel",
+            400,
+        ),
         (
             {
                 "service": "1011",
@@ -472,20 +481,66 @@ def test_register_for_a_known_person_and_an_organisation(demo, vsaa):
                 "status": "completed",
             },
             "status",
+            400,
         ),
-        ({"service": "1011", "client": "Anna", "channel": "post"}, "client"),
+        ({"service": "1011", "client": "Anna", "channel": "post"}, "client", 400),
         (
             {"service": "1011", "client": {"personal_code": "150585-12343"}, "channel": "post", "data": [1]},
             "data",
+            400,
+        ),
+        # 422: well-formed, refused by a rule the schema cannot state
+        ({"service": "1030", "client": {"personal_code": "150585-12343"}, "channel": "post"}, "service", 422),
+        ({"service": "9999", "client": {"personal_code": "150585-12343"}, "channel": "post"}, "service", 422),
+        ({"service": "1011", "client": {"personal_code": "010190-10001"}, "channel": "post"}, "client", 422),
+        ({"service": "1011", "client": {"personal_code": "150585-12344"}, "channel": "post"}, "client", 422),
+        (
+            {
+                "service": "1011",
+                "client": {"personal_code": "150585-12343"},
+                "channel": "post",
+                "data": {"x": "y" * 70_000},
+            },
+            "data",
+            422,
         ),
     ],
 )
-def test_register_refuses_bad_input(demo, vsaa, body, field):
+def test_register_refuses_bad_input(demo, vsaa, body, field, status):
     response = _register(vsaa, body)
-    problem = _assert_problem(response, 400)
+    problem = _assert_problem(response, status)
     assert field in problem["errors"] or "personal_code" in problem["errors"]
     assert not Case.objects.exists()
     assert not IdempotencyRecord.objects.filter(state="in_progress").exists()
+
+
+def test_a_failure_after_the_services_commit_rolls_back_and_the_retry_registers_once(demo, vsaa, monkeypatch):
+    """The process fails while shaping the answer, after the service committed its own transaction:
+    the work and the stored answer commit together, so nothing stays and the key is free again."""
+    from requests_registry.api import views as api_views
+
+    body = {
+        "service": "1011",
+        "client": {"personal_code": "010190-10001", "first_name": "Ieva", "last_name": "Kalna"},
+        "channel": "phone",
+    }
+    shape = api_views.case_detail_out
+
+    def fail_once(*args, **kwargs):
+        monkeypatch.setattr(api_views, "case_detail_out", shape)
+        raise ConnectionResetError("the process went away")  # injected fault
+
+    monkeypatch.setattr(api_views, "case_detail_out", fail_once)
+    with pytest.raises(ConnectionResetError):
+        _register(vsaa, body, key="after-commit")
+    assert not Case.objects.exists() and not Person.objects.filter(personal_code="010190-10001").exists()
+    assert not IdempotencyRecord.objects.exists()
+
+    retry = _register(vsaa, body, key="after-commit")
+    again = _register(vsaa, body, key="after-commit")
+    assert retry.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
 
 
 def test_register_needs_an_idempotency_key(demo, vsaa):
@@ -557,6 +612,12 @@ def test_schema_documents_the_case_api(db, tmp_path):
         header = next(p for p in post["parameters"] if p["name"] == "Idempotency-Key")
         assert header["in"] == "header" and header["required"] is True
         assert "24 hours" in header["description"]
+        assert header["schema"] == {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "pattern": KEY_PATTERN,
+        }
         assert {"400", "409", "422"} <= set(post["responses"])
         assert "application/problem+json" in post["responses"]["409"]["content"]
         assert {"apiClientKey": []} in post["security"]
