@@ -182,7 +182,17 @@ def idempotency_release(*, record: IdempotencyRecord) -> None:
     ).delete()
 
 
-def idempotency_records_purge(*, now=None) -> int:
-    """Delete the records older than IDEMPOTENCY_KEY_TTL_HOURS; returns how many."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=now or timezone.now()).delete()
-    return deleted
+def idempotency_records_purge(*, now=None, batch_size: int = 5000, budget_seconds: float = 20) -> int:
+    """Delete the records older than IDEMPOTENCY_KEY_TTL_HOURS; returns how many.
+
+    In batches of `batch_size`, each its own short statement, and for `budget_seconds` at most (well
+    inside the task's time limit): a big backlog is worked off run by run, never all or nothing."""
+    expired = IdempotencyRecord.objects.filter(expires_at__lte=now or timezone.now())
+    deadline = time.monotonic() + budget_seconds
+    deleted = 0
+    while True:
+        batch = list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if batch:
+            deleted += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]
+        if len(batch) < batch_size or time.monotonic() > deadline:
+            return deleted

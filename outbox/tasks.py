@@ -1,11 +1,14 @@
-"""Beat's relay of the task outbox."""
+"""Beat's relay of the task outbox.
+
+Time limits: the global ones (CELERY_TASK_TIME_LIMIT in settings), below the broker's visibility timeout.
+"""
 
 from celery import shared_task
 
 from . import services
 
 
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+@shared_task(acks_late=True)
 def outbox_relay_pending() -> int:
     """Send what the broker did not take when it was enqueued (safe to run twice)."""
     return services.relay_pending()

@@ -223,17 +223,37 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
+# A task is acknowledged once it has run, given back if its pool process dies, one at a time per process.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A whole worker killed (SIGKILL, out of memory, its host lost) acknowledges nothing and gives nothing
+# back: Redis hands its tasks out again when they have been unacknowledged for BROKER_VISIBILITY_TIMEOUT,
+# and would do so to a task still running too. So every task ends (time limit < visibility timeout):
+#   SMTP_TIMEOUT 10 s < soft limit 30 s < hard limit 35 s < visibility timeout 45 s
+# and workers look for such tasks every BROKER_RESTORE_INTERVAL: they run again within 50 s of the kill.
+# No task is sent with a countdown or an ETA (retries go through the outbox, relayed by beat): a worker
+# holds such a task unacknowledged until it is due, so one due after the visibility timeout runs twice.
+BROKER_VISIBILITY_TIMEOUT = 45
+BROKER_RESTORE_INTERVAL = 5
+CELERY_TASK_TIME_LIMIT = 35
+CELERY_TASK_SOFT_TIME_LIMIT = 30
 CELERY_TIMEZONE = "Europe/Riga"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Handing a task to the broker (outbox.services.relay_one) waits at most about a second for a broker
 # that is away, and does not retry: the outbox keeps the task and beat sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # look for unacknowledged tasks past it every BROKER_RESTORE_INTERVAL (kombu: every 10th 10 s tick)
+    "unacked_restore_interval": BROKER_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+    # the lock of that look-up, should a worker be killed holding it (kombu: 5 minutes)
+    "unacked_mutex_expire": 2 * BROKER_RESTORE_INTERVAL,
+}
 CELERY_BEAT_SCHEDULE = {
     # tasks the broker did not take when they were enqueued (the outbox), and old sent ones forgotten
     "outbox-relay-pending": {"task": "outbox.tasks.outbox_relay_pending", "schedule": 60.0},
@@ -280,7 +300,10 @@ STORAGES = {
 }
 
 # Mail: the console in development, SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-# EMAIL_USE_TLS) in production.
+# EMAIL_USE_TLS) in production. Each wait on the SMTP server (connecting, every reply) ends after
+# SMTP_TIMEOUT seconds, well inside a task's time limit: a hung server fails the send, it does not hang
+# the task (not EMAIL_TIMEOUT: Django refuses the old EMAIL_* settings beside MAILERS).
+SMTP_TIMEOUT = 10
 _mail_backend = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -293,6 +316,7 @@ if _mail_backend.endswith(".smtp.EmailBackend"):
         "host": env("EMAIL_HOST", "localhost"),
         "port": int(env("EMAIL_PORT", "25")),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": SMTP_TIMEOUT,
     }
     if env("EMAIL_HOST_USER"):
         _mail_options |= {"username": env("EMAIL_HOST_USER"), "password": env("EMAIL_HOST_PASSWORD", "")}

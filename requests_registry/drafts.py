@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import time
 import uuid
 
 from django.core.files import File
@@ -76,17 +77,22 @@ class draft_files:  # noqa: N801 - used as a context manager: `with draft_files(
         return False
 
 
-def drafts_purge_stale(*, older_than_hours: int = 24) -> int:
-    """Delete draft files of applications never submitted (checked, then abandoned). Safe to repeat."""
+def drafts_purge_stale(*, older_than_hours: int = 24, budget_seconds: float = 20) -> int:
+    """Delete draft files of applications never submitted (checked, then abandoned). Safe to repeat.
+
+    Stops after `budget_seconds` (well inside the task's time limit): the next run goes on."""
     from django.utils import timezone
 
     limit = timezone.now() - datetime.timedelta(hours=older_than_hours)
+    deadline = time.monotonic() + budget_seconds
     try:
         _dirs, names = default_storage.listdir("drafts")
     except (FileNotFoundError, NotImplementedError):
         return 0
     removed = 0
     for name in names:
+        if time.monotonic() > deadline:
+            break
         path = f"drafts/{name}"
         with contextlib.suppress(OSError, NotImplementedError):
             if default_storage.get_modified_time(path) < limit:

@@ -1,17 +1,20 @@
-"""Thin Celery wrappers around the registry's services: ids in, re-fetch, guard, call."""
+"""Thin Celery wrappers around the registry's services: ids in, re-fetch, guard, call.
+
+Time limits: the global ones (CELERY_TASK_TIME_LIMIT in settings), below the broker's visibility timeout.
+"""
 
 from celery import shared_task
 
 from . import services
 
 
-@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
+@shared_task(acks_late=True)
 def case_notify_client(case_id: int, status_change_id: int) -> bool:
     """Tell the client about a status change (e-account message + e-mail). Safe to run twice."""
     return services.case_notify_client_send(case_id=case_id, status_change_id=status_change_id)
 
 
-@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+@shared_task(acks_late=True)
 def drafts_purge_stale(older_than_hours: int = 24) -> int:
     """Delete the files of applications checked but never submitted (schedule it daily with beat)."""
     from .drafts import drafts_purge_stale as purge

@@ -4,7 +4,7 @@ notice of each status change the client may see."""
 from __future__ import annotations
 
 from django.core.files import File
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -106,6 +106,11 @@ def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
 
     Safe to run twice: the e-account message is keyed by the change, and the e-mail is sent only
     when that message is new. Returns whether an e-mail was sent.
+
+    The message is committed only once the SMTP server has taken the e-mail (and before the QUIT):
+    a worker killed in between leaves neither, and the task run again sends both, so none is lost.
+    The e-mail would go twice only if the worker died between the server's "250" and the COMMIT. A
+    run beside this one waits on the message's unique key, then finds it and sends nothing.
     """
     change = (
         StatusChange.objects.select_related(
@@ -129,19 +134,31 @@ def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
     if change.note:
         body_lines.append(change.note)
     body = "\n".join(body_lines)
-    first_time = message_send_once(
-        to=case.client,
-        sender_label=_sender_label(change),
-        subject=subject,
-        body=body,
-        link_url=case.get_absolute_url(),
-        source_key=key,
-        service_code=case.service.code,
-    )
-    if not first_time:
-        return False
+    notice = {
+        "to": case.client,
+        "sender_label": _sender_label(change),
+        "subject": subject,
+        "body": body,
+        "link_url": case.get_absolute_url(),
+        "source_key": key,
+        "service_code": case.service.code,
+    }
     email = case.client_person.email if case.client_person_id else case.client_organisation.email
     if not email:
+        message_send_once(**notice)
         return False
-    send_mail(subject=str(subject), message=body, from_email=None, recipient_list=[email])
+    mailer = mailers.default
+    try:
+        with transaction.atomic():
+            if not message_send_once(**notice):
+                return False
+            mailer.open()
+            mailer.send_messages([EmailMessage(subject=str(subject), body=body, to=[email])])
+    except Exception:
+        # the mail server refused or did not answer (SMTP_TIMEOUT), or the task's soft time limit came:
+        # the e-account message is kept all the same, the task fails
+        message_send_once(**notice)
+        raise
+    finally:
+        mailer.close()
     return True

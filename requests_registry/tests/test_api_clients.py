@@ -183,6 +183,17 @@ def test_expired_record_is_replaced_and_purged(credentials):
     assert not IdempotencyRecord.objects.exists()
 
 
+def test_purge_works_in_batches_and_stops_at_its_time_budget(credentials):
+    for key in ("a", "b", "c", "d", "e"):
+        services_api.idempotency_claim(client=credentials.client, key=key, fingerprint="f")
+    services_api.idempotency_claim(client=credentials.client, key="kept", fingerprint="f")
+    IdempotencyRecord.objects.exclude(key="kept").update(expires_at=timezone.now() - timedelta(seconds=1))
+    # a spent budget: one batch, the rest left to the next run
+    assert services_api.idempotency_records_purge(batch_size=2, budget_seconds=0) == 2
+    assert services_api.idempotency_records_purge(batch_size=2) == 3
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["kept"]
+
+
 def test_released_key_can_be_used_again(credentials):
     claim = services_api.idempotency_claim(client=credentials.client, key="k1", fingerprint="f1")
     services_api.idempotency_release(record=claim.record)

@@ -1,8 +1,12 @@
 """case_notify_client: thin, idempotent, enqueued on commit; once through a real worker on Redis."""
 
+import smtplib
+from unittest import mock
+
 import pytest
 from celery.result import EagerResult
 from django.core import mail
+from django.core.mail.backends import locmem
 
 from eaccount.models import Message
 from kernel.actors import Actor
@@ -20,6 +24,36 @@ def test_task_is_late_acknowledged_and_runs_eagerly_twice_safely():
     assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
     assert tasks.case_notify_client.delay(case.pk, change.pk).get() is False
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_dying_before_the_mail_server_took_the_e_mail_leaves_nothing_half_done():
+    # given a notification whose e-mail is being sent when the worker dies
+    case = CaseFactory()
+    change = case.status_changes.get()
+    key = f"case-status:{change.pk}"
+    with (
+        mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=SystemExit("killed")),
+        pytest.raises(SystemExit),
+    ):
+        tasks.case_notify_client.delay(case.pk, change.pk)
+    # then no e-account message is left without its e-mail, and the task run again sends both
+    assert not Message.objects.filter(source_key=key).exists() and mail.outbox == []
+    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
+    assert Message.objects.filter(source_key=key).count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_refuses_the_e_mail_fails_the_task_and_keeps_the_e_account_message():
+    case = CaseFactory()
+    change = case.status_changes.get()
+    refused = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    with (
+        mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=refused),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        tasks.case_notify_client.delay(case.pk, change.pk)
+    assert Message.objects.filter(source_key=f"case-status:{change.pk}").count() == 1
 
 
 @pytest.mark.django_db
