@@ -64,6 +64,11 @@ class Case(models.Model):
     service = models.ForeignKey(
         "catalogue.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="cases"
     )
+    # the service's agency when the case was made (set on save): an agency's lists and change feed
+    # read its own cases by index, never scanning a larger agency's
+    agency = models.ForeignKey(
+        "catalogue.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="cases"
+    )
     service_version = models.ForeignKey(
         "catalogue.ServiceVersion",
         verbose_name=_("service version"),
@@ -154,6 +159,8 @@ class Case(models.Model):
             # the API's change feeds: by status or service, oldest change first (cursor pagination)
             models.Index(fields=["status", "updated_at", "id"], name="case_status_updated"),
             models.Index(fields=["service", "updated_at", "id"], name="case_service_updated"),
+            # an agency's staff list and change feed, newest or oldest change first
+            models.Index(fields=["agency", "updated_at", "id"], name="case_agency_updated"),
             # one open case per subject: the open cases of a service about one subject
             models.Index(
                 fields=["service", "subject_key"],
@@ -164,6 +171,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None and self.service_id is not None:
+            self.agency_id = self.service.agency_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("requests_registry:case-detail", kwargs={"number": self.number})
