@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,11 +56,20 @@ class Principal:
         return self.label
 
 
-def principals_for(*, user) -> list[Principal]:
-    """Self first, then minor children, then organisations the user's person is on the board of today.
+PRINCIPALS_SECONDS = 300
 
-    Three queries at most, whatever the number of principals; the answer is kept on the user object
-    for the rest of its life (one request), keyed by the day.
+
+def _principals_key(person_id: int) -> str:
+    return f"principals:{person_id}"
+
+
+def principals_for(*, user) -> list[Principal]:
+    """Self first, then minor children, then organisations the user's person is on the board of
+    today, then those who delegated to them.
+
+    Three queries at most, whatever the number of principals. The answer is kept for the day on the
+    user object (one request) and in the cache (PRINCIPALS_SECONDS at most): a change of a parent
+    link, a board membership or a delegation forgets it (delegation.apps connects the signals).
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "person_id", None):
         return []
@@ -67,7 +77,12 @@ def principals_for(*, user) -> list[Principal]:
     cached = getattr(user, "_delegation_principals", None)
     if cached is not None and cached[0] == (today, user.person_id):
         return list(cached[1])
-    principals = _principals_load(user=user, today=today)
+    entry = cache.get(_principals_key(user.person_id))
+    if entry is not None and entry[0] == today:
+        principals = list(entry[1])
+    else:
+        principals = _principals_load(user=user, today=today)
+        cache.set(_principals_key(user.person_id), (today, tuple(principals)), PRINCIPALS_SECONDS)
     user._delegation_principals = ((today, user.person_id), tuple(principals))
     return principals
 
@@ -76,6 +91,13 @@ def principals_forget(*, user) -> None:
     """Drop the kept answer of principals_for (after a change of register data in the same request)."""
     if hasattr(user, "_delegation_principals"):
         del user._delegation_principals
+    if getattr(user, "person_id", None):
+        principals_forget_person(person_id=user.person_id)
+
+
+def principals_forget_person(*, person_id: int | None) -> None:
+    if person_id:
+        cache.delete(_principals_key(person_id))
 
 
 def _principals_load(*, user, today) -> list[Principal]:

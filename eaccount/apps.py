@@ -12,3 +12,13 @@ class EaccountConfig(AppConfig):
         from .catalogue_facts import catalogue_editor_facts
 
         editor_facts_provider_register(catalogue_editor_facts)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .signals import staff_role_changed
+
+        # any door (services, admin, shell): the cached role facts of that user are forgotten
+        post_save.connect(staff_role_changed, sender="eaccount.StaffRole", dispatch_uid="staff-role-facts")
+        post_delete.connect(
+            staff_role_changed, sender="eaccount.StaffRole", dispatch_uid="staff-role-facts-del"
+        )

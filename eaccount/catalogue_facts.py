@@ -5,16 +5,17 @@ from __future__ import annotations
 from catalogue.viewer import EditorFacts
 
 from .constants import StaffRoleKind
-from .models import BoardMembership, StaffRole
+from .models import BoardMembership
+from .selectors import staff_role_facts
 
 
 def catalogue_editor_facts(user) -> EditorFacts:
-    """One query: the user's active roles."""
-    roles = list(StaffRole.objects.active().filter(user=user).values_list("kind", "agency_id"))
+    """The user's active roles (one query per request, shared with the other role questions)."""
+    roles = staff_role_facts(user=user)
     return EditorFacts(
         is_official=bool(roles),
-        platform_admin=any(kind == StaffRoleKind.PLATFORM_ADMIN for kind, _agency in roles),
-        agency_ids=frozenset(agency for kind, agency in roles if kind == StaffRoleKind.AGENCY_ADMIN),
+        platform_admin=any(kind == StaffRoleKind.PLATFORM_ADMIN for kind, _a, _c in roles),
+        agency_ids=frozenset(agency for kind, agency, _c in roles if kind == StaffRoleKind.AGENCY_ADMIN),
     )
 
 

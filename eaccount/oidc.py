@@ -16,6 +16,7 @@ from kernel.actors import Actor
 from kernel.http import client_ip
 from kernel.identifiers import normalise_personal_code
 
+from .backends import user_with_person
 from .constants import SESSION_ASSURANCE_KEY, SESSION_LOGIN_MEANS_KEY, AssuranceLevel
 from .models import Person, User
 from .selectors import persons_by_personal_code
@@ -56,6 +57,9 @@ def level_from_acr(acr: str | None) -> AssuranceLevel:
 
 
 class AssuranceOIDCBackend(OIDCAuthenticationBackend):
+    def get_user(self, user_id):
+        return user_with_person(user_id)
+
     def _record_failure(self, *, reason: str, target=None, **tried) -> None:
         """A refused login in the audit trail: the address, why, and what was tried (never a token)."""
         request = getattr(self, "request", None)

@@ -1,9 +1,12 @@
 """Reads of the e-account and the questions other apps ask about a user."""
 
 import unicodedata
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
@@ -18,13 +21,60 @@ def staff_roles_active(*, user: User) -> QuerySet[StaffRole]:
     return StaffRole.objects.active().filter(user=user).select_related("agency", "centre")
 
 
+ROLE_FACTS_SECONDS = 300
+
+
+def _role_facts_key(user_id: int) -> str:
+    return f"staff-role-facts:{user_id}"
+
+
+def staff_role_facts(*, user: User) -> tuple[tuple[str, int | None, int | None], ...]:
+    """(kind, agency_id, centre_id) of the user's active roles. Every page's navigation asks, and so
+    do the permission checks: kept on the user object for the request and in the cache until the
+    next start or end of one of the roles (at most ROLE_FACTS_SECONDS); a change of the user's
+    roles forgets it (eaccount.apps connects the signals)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    facts = getattr(user, "_staff_role_facts", None)
+    if facts is not None:
+        return facts
+    now = timezone.now()
+    entry = cache.get(_role_facts_key(user.pk))
+    if entry is not None and entry[0] > now:
+        facts = entry[1]
+    else:
+        rows = list(
+            StaffRole.objects.filter(user=user, revoked_at__isnull=True).values_list(
+                "kind", "agency_id", "centre_id", "valid_from", "valid_until"
+            )
+        )
+        # as StaffRole.objects.active(): begun (valid_from <= now) and not ended (valid_until > now)
+        facts = tuple(
+            (kind, agency, centre)
+            for kind, agency, centre, begins, ends in rows
+            if begins <= now and (ends is None or ends > now)
+        )
+        changes = [moment for row in rows for moment in row[3:] if moment is not None and moment > now]
+        good_until = min([now + timedelta(seconds=ROLE_FACTS_SECONDS), *changes])
+        cache.set(_role_facts_key(user.pk), (good_until, facts), ROLE_FACTS_SECONDS)
+    user._staff_role_facts = facts
+    return facts
+
+
+def staff_role_facts_forget(*, user_id: int, user: User | None = None) -> None:
+    """After a change of the user's roles: the next question reads them again."""
+    cache.delete(_role_facts_key(user_id))
+    if user is not None:
+        user.__dict__.pop("_staff_role_facts", None)
+
+
 def user_is_platform_admin(*, user: User) -> bool:
-    return staff_roles_active(user=user).filter(kind=StaffRoleKind.PLATFORM_ADMIN).exists()
+    return any(kind == StaffRoleKind.PLATFORM_ADMIN for kind, _a, _c in staff_role_facts(user=user))
 
 
 def agency_ids_for_user(*, user: User, kinds=AGENCY_ROLES) -> set[int]:
     """Agencies this user works for now (staff or admin unless `kinds` narrows it)."""
-    return set(staff_roles_active(user=user).filter(kind__in=kinds).values_list("agency_id", flat=True))
+    return {agency for kind, agency, _c in staff_role_facts(user=user) if kind in kinds and agency}
 
 
 def agency_ids_administered(*, user: User) -> set[int]:
@@ -32,19 +82,19 @@ def agency_ids_administered(*, user: User) -> set[int]:
 
 
 def centre_ids_for_user(*, user: User) -> set[int]:
-    return set(
-        staff_roles_active(user=user)
-        .filter(kind=StaffRoleKind.CENTRE_SPECIALIST)
-        .values_list("centre_id", flat=True)
-    )
+    return {
+        centre
+        for kind, _a, centre in staff_role_facts(user=user)
+        if kind == StaffRoleKind.CENTRE_SPECIALIST and centre
+    }
 
 
 def centre_ids_administered(*, user: User) -> set[int]:
-    return set(
-        staff_roles_active(user=user)
-        .filter(kind=StaffRoleKind.CENTRE_ADMIN)
-        .values_list("centre_id", flat=True)
-    )
+    return {
+        centre
+        for kind, _a, centre in staff_role_facts(user=user)
+        if kind == StaffRoleKind.CENTRE_ADMIN and centre
+    }
 
 
 def staff_roles_manageable(*, user: User) -> QuerySet[StaffRole]:
@@ -61,7 +111,7 @@ def staff_roles_manageable(*, user: User) -> QuerySet[StaffRole]:
 
 def user_is_official(*, user: User) -> bool:
     """Any active staff role: agency, centre or platform."""
-    return staff_roles_active(user=user).exists()
+    return bool(staff_role_facts(user=user))
 
 
 def demo_login_persons() -> QuerySet[Person]:

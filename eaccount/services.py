@@ -21,7 +21,7 @@ from kernel.identifiers import (
     normalise_registration_number,
 )
 
-from . import rules
+from . import rules, selectors
 from .constants import (
     ADMIN_ROLES,
 )
@@ -225,6 +225,7 @@ def staff_role_grant(
     except ValidationError as error:
         raise Invalid(field_errors=error.message_dict) from None
     role.save()
+    selectors.staff_role_facts_forget(user_id=user.pk, user=user)
     audit.record(
         action="role.grant",
         actor=actor,
@@ -252,6 +253,10 @@ def staff_role_revoke(*, actor: Actor, role: StaffRole, reason: str = "") -> Sta
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
+        user_field = StaffRole._meta.get_field("user")
+        selectors.staff_role_facts_forget(
+            user_id=locked.user_id, user=role.user if user_field.is_cached(role) else None
+        )
         audit.record(
             action="role.revoke",
             actor=actor,

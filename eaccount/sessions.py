@@ -25,7 +25,7 @@ def _actor(request, user) -> Actor:
 
 def login_complete(*, request, user: User, level: str, means: str = "") -> None:
     """Log the user in with the assurance level the identity provider vouched for."""
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="eaccount.backends.PersonModelBackend")
     request.session[SESSION_ASSURANCE_KEY] = AssuranceLevel(level).value
     request.session[SESSION_LOGIN_MEANS_KEY] = means
     audit.record(action="auth.login", actor=_actor(request, user), data={"level": level, "means": means})

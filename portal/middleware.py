@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
@@ -7,6 +9,31 @@ from django.utils.translation import gettext as _
 from kernel.errors import DomainError
 
 from .views import domain_error_page, error_page, is_api_path, problem_json
+
+RENEWED_AT = "_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Saves a session that did not change only when its idle timeout needs renewing: at most once
+    a SESSION_RENEW_SECONDS per session, instead of a database write on every request. The idle
+    timeout stays SESSION_COOKIE_AGE from the last renewal (at most a minute less than from the last
+    request). A visitor without a session gets none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or not session.session_key:
+            return response
+        renewed_at = session.get(RENEWED_AT, 0)  # loads the session
+        if not session.session_key:  # the cookie named a session that had ended: none is made
+            return response
+        now = int(time.time())
+        if now - renewed_at >= settings.SESSION_RENEW_SECONDS:
+            session[RENEWED_AT] = now  # SessionMiddleware saves it, with a new expiry
+        return response
 
 
 class LatvianFirstLocaleMiddleware(LocaleMiddleware):

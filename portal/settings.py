@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionRenewalMiddleware",  # after it: marks the session for saving on the way out
     "portal.middleware.LatvianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "eaccount.User"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "eaccount.backends.PersonModelBackend",  # ModelBackend that loads the user's person too
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -160,10 +161,14 @@ else:
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("Production start-up stopped: set REDIS_URL for the shared cache.")
 
-# Sessions: short idle timeout (people use public computers), renewed on every request.
+# Sessions: short idle timeout (people use public computers). A session is written when it changed,
+# and to renew the idle timeout at most once a SESSION_RENEW_SECONDS (portal.middleware.
+# SessionRenewalMiddleware), not on every request; read through the cache, kept in the database.
 SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "15"))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

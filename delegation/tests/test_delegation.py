@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +102,31 @@ def test_stale_choice_falls_back_to_self(client):
 
     assert page.context["acting_for"] is None
     assert SESSION_ACTING_FOR_KEY not in client.session
+
+
+# --- the cached choices: a change through any door shows at the next request ---------------------
+
+
+def _choices(client) -> str:
+    return client.get(reverse("delegation:act-for")).content.decode()
+
+
+def test_whom_one_may_act_for_is_read_once_and_kept_until_something_changes(
+    client, django_assert_num_queries
+):
+    user = UserFactory()
+    login(client, user)
+    _choices(client)  # read and kept
+
+    with CaptureQueriesContext(connection) as queries:
+        _choices(client)
+    assert not [q for q in queries.captured_queries if "eaccount_parentchild" in q["sql"]]
+
+    # a board membership made elsewhere (the admin, a register import): the next page offers it
+    membership = BoardMembershipFactory(person=user.person)
+    assert membership.organisation.name in _choices(client)
+    # a child registered: offered too; the membership ended: gone
+    link = ParentChildFactory(parent=user.person)
+    membership.delete()
+    page = _choices(client)
+    assert link.child.first_name in page and membership.organisation.name not in page
