@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.eforms import eform_choice_label as _choice_label
 from catalogue.eforms import eform_field_label, eform_help
 from kernel.identifiers import normalise_personal_code
+from kernel.widgets import PlainSelect
 
 from .constants import TRANSITIONS, CaseStatus, Channel, ConsultationOutcome
 
@@ -123,8 +124,8 @@ class FeedbackForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    service = forms.ChoiceField(label=_("Service"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)

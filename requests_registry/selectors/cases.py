@@ -22,7 +22,6 @@ _NUMBER_RE = re.compile(CASE_NUMBER_REGEX)
 
 CASE_LIST_RELATED = (
     "service",
-    "service__agency",
     "client_person",
     "client_organisation",
     "assigned_to",
@@ -31,16 +30,8 @@ CASE_LIST_RELATED = (
 
 
 def staff_agency_ids(*, user) -> set[int]:
-    """The agencies the user works for now; kept on the user object for the request."""
-    cached = getattr(user, "_registry_agency_ids", None)
-    if cached is None:
-        cached = (
-            frozenset(agency_ids_for_user(user=user))
-            if getattr(user, "is_authenticated", False)
-            else frozenset()
-        )
-        user._registry_agency_ids = cached
-    return set(cached)
+    """The agencies the user works for now (the e-account reads the roles once per request)."""
+    return agency_ids_for_user(user=user) if getattr(user, "is_authenticated", False) else set()
 
 
 def case_number_is_valid(number) -> bool:
@@ -79,7 +70,7 @@ def case_list_for_agency(
     number: str | None = None,
 ) -> QuerySet[Case]:
     """The cases of one agency's services, newest change first."""
-    qs = Case.objects.filter(service__agency_id=agency_id).select_related(*CASE_LIST_RELATED)
+    qs = Case.objects.filter(agency_id=agency_id).select_related(*CASE_LIST_RELATED)
     return _filter(
         qs, status=status, service_code=service_code, updated_since=updated_since, number=number
     ).order_by("-updated_at", "-id")
@@ -90,8 +81,8 @@ def case_get_for_agency(*, agency_id: int, number: str) -> Case:
         raise CaseNotFound(number)
     try:
         return Case.objects.select_related(
-            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
-        ).get(number=number, service__agency_id=agency_id)
+            *CASE_LIST_RELATED, "service__agency", "service_version", "submitted_by__person", "centre"
+        ).get(number=number, agency_id=agency_id)
     except Case.DoesNotExist:
         raise CaseNotFound(number) from None
 
@@ -106,7 +97,7 @@ def case_list_for_staff(
 ) -> QuerySet[Case]:
     """The cases of the services of every agency the user works for now."""
     agency_ids = staff_agency_ids(user=user)
-    qs = Case.objects.filter(service__agency_id__in=agency_ids).select_related(*CASE_LIST_RELATED)
+    qs = Case.objects.filter(agency_id__in=agency_ids).select_related(*CASE_LIST_RELATED)
     if assigned_to_me:
         qs = qs.filter(assigned_to=user)
     return _filter(qs, status=status, service_code=service_code, number=number).order_by("-updated_at", "-id")
@@ -119,8 +110,8 @@ def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
     agency_ids = staff_agency_ids(user=user)
     try:
         return Case.objects.select_related(
-            *CASE_LIST_RELATED, "service_version", "submitted_by__person", "centre"
-        ).get(number=number, service__agency_id__in=agency_ids)
+            *CASE_LIST_RELATED, "service__agency", "service_version", "submitted_by__person", "centre"
+        ).get(number=number, agency_id__in=agency_ids)
     except Case.DoesNotExist:
         raise CaseNotFound(number) from None
 
@@ -180,9 +171,8 @@ def case_list_for_user(
     condition = _principal_q(user=user, principal=principal)
     if condition is None:
         return Case.objects.none()
-    qs = Case.objects.filter(condition).select_related(
-        "service", "service__agency", "client_person", "client_organisation"
-    )
+    # what "my cases" shows: the service, nothing else joined (whose case it is, is the principal's)
+    qs = Case.objects.filter(condition).select_related("service")
     return _filter(qs, status=status, service_code=service_code, updated_since=updated_since).order_by(
         "-created_at", "-id"
     )
@@ -246,6 +236,25 @@ def case_history(*, case: Case, client_view: bool) -> QuerySet[StatusChange]:
     else:
         qs = qs.prefetch_related("attachments")
     return qs.order_by("seq")
+
+
+def case_history_and_files(
+    *, case: Case, client_view: bool
+) -> tuple[list[StatusChange], list[CaseAttachment]]:
+    """For a case page: the history (oldest first), each entry with its `files`, and every file of
+    the case the viewer may see, in two queries (the files are read once, for both)."""
+    history = StatusChange.objects.filter(case=case).select_related("actor", "actor__person")
+    if client_view:
+        history = history.filter(visible_to_client=True)
+    history = list(history.order_by("seq"))
+    files = list(case_attachments(case=case, client_view=client_view))
+    by_change: dict[int, list[CaseAttachment]] = {}
+    for file in files:
+        if file.status_change_id is not None:
+            by_change.setdefault(file.status_change_id, []).append(file)
+    for change in history:
+        change.files = by_change.get(change.pk, [])
+    return history, files
 
 
 def case_attachments(*, case: Case, client_view: bool) -> QuerySet[CaseAttachment]:

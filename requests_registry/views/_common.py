@@ -5,7 +5,7 @@ from __future__ import annotations
 from delegation.actors import actor_at_work
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
-from kernel.paginators import CappedPaginator, SafePaginator
+from kernel.paginators import LookaheadPaginator, SafePaginator, WindowCountPaginator
 
 from ..constants import Channel
 
@@ -19,6 +19,11 @@ def staff_actor(request, *, channel: str = Channel.AGENCY):
     return actor_at_work(request.actor, channel=channel)
 
 
-def page_of(request, qs, *, capped: bool = False):
-    paginator = (CappedPaginator if capped else SafePaginator)(qs, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+def page_of(request, qs, *, counted: bool = True, count_in_page_query: bool = False):
+    """A page of the list; `counted=False` for long lists whose total nobody needs (no COUNT, "next");
+    `count_in_page_query` reads the total from the page's own query (one query instead of two)."""
+    if not counted:
+        paginator_class = LookaheadPaginator
+    else:
+        paginator_class = WindowCountPaginator if count_in_page_query else SafePaginator
+    return paginator_class(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -159,7 +159,7 @@ def my_cases_view(request):
         status=filters.get("status") or None,
         service_code=filters.get("service") or None,
     )
-    page = page_of(request, cases)
+    page = page_of(request, cases, count_in_page_query=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -177,10 +177,8 @@ def _case_for_user(request, number: str):
 
 
 def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_form=None, status=200):
-    history = list(selectors.case_history(case=case, client_view=True))
-    attachments = [
-        a for a in selectors.case_attachments(case=case, client_view=True) if a.status_change_id is None
-    ]
+    history, visible_files = selectors.case_history_and_files(case=case, client_view=True)
+    attachments = [a for a in visible_files if a.status_change_id is None]
     feedback = selectors.case_feedback(case=case) if case.status == CaseStatus.COMPLETED else None
     definition = case.service_version.eform if case.service_version_id else case.service.eform
     question = next((h for h in reversed(history) if h.to_status == CaseStatus.NEEDS_INFO), None)
@@ -191,6 +189,7 @@ def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_
             "case": case,
             "history": history,
             "attachments": attachments,
+            "results": [a for a in visible_files if a.kind == "result"],
             "rows": eform_display(definition=definition, cleaned=case.data),
             "question": question if case.status == CaseStatus.NEEDS_INFO else None,
             "can_withdraw": rules.case_withdraw_allowed(case),

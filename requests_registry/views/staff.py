@@ -51,7 +51,7 @@ def agency_case_list_view(request):
         number=filters.get("number") or None,
         assigned_to_me=bool(filters.get("mine")),
     )
-    page = page_of(request, cases, capped=True)
+    page = page_of(request, cases, counted=False)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -63,13 +63,14 @@ def agency_case_list_view(request):
 
 def _agency_case_page(request, case, *, status_form=None, info_form=None, result_form=None, status=200):
     definition = case.service_version.eform if case.service_version_id else case.service.eform
+    history, attachments = selectors.case_history_and_files(case=case, client_view=False)
     return render(
         request,
         "requests_registry/agency_case_detail.html",
         {
             "case": case,
-            "history": list(selectors.case_history(case=case, client_view=False)),
-            "attachments": list(selectors.case_attachments(case=case, client_view=False)),
+            "history": history,
+            "attachments": attachments,
             "rows": eform_display(definition=definition, cleaned=case.data),
             "status_form": status_form or StatusChangeForm(current=case.status),
             "info_form": info_form or RequestInfoForm(),

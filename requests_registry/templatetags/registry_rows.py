@@ -1,0 +1,58 @@
+"""The rows of the case lists, rendered in Python: one format_html per row instead of a template
+(and an include) per row and cell. The same cells as the table headings in the list templates;
+dates through the `date` filter, so they read exactly as in templates."""
+
+from django import template
+from django.template.defaultfilters import date
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+STATUS = '<span class="status status-{}">{}</span>'
+
+
+def _status(case) -> str:
+    return format_html(STATUS, case.status, case.get_status_display())
+
+
+@register.simple_tag
+def agency_case_rows(cases) -> str:
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td></tr>",
+        (
+            (
+                reverse("requests_registry:agency-case-detail", kwargs={"number": case.number}),
+                case.number,
+                case.service.code,
+                case.service.title,
+                case.client_label,
+                _status(case),
+                date(case.planned_completion, "SHORT_DATE_FORMAT"),
+                case.assigned_to or "—",
+                date(case.updated_at, "SHORT_DATETIME_FORMAT"),
+            )
+            for case in cases
+        ),
+    )
+
+
+@register.simple_tag
+def my_case_rows(cases) -> str:
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                case.get_absolute_url(),
+                case.number,
+                case.service.title,
+                date(case.created_at, "SHORT_DATE_FORMAT"),
+                _status(case),
+                date(case.planned_completion, "SHORT_DATE_FORMAT"),
+            )
+            for case in cases
+        ),
+    )
