@@ -71,3 +71,24 @@ def test_set_language_refuses_an_open_redirect(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert "evil.example" not in response.url
+
+
+def test_latvian_plurals_follow_one_formula_with_djangos_own_strings():
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("lv"):
+        assert [filesizeformat(n).replace("\xa0", " ") for n in (0, 1, 21, 45)] == [
+            "0 baitu",
+            "1 baits",
+            "21 baits",
+            "45 baiti",
+        ]
+        assert [
+            ngettext("%(counter)s service", "%(counter)s services", n) % {"counter": n} for n in (1, 5, 0)
+        ] == [
+            "1 pakalpojums",
+            "5 pakalpojumi",
+            "0 pakalpojumu",
+        ]
