@@ -282,6 +282,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Riga"
 USE_TZ = True
+# our date formats (Latvian 30.11.2026., English 30 Nov 2026) before Django's own
+FORMAT_MODULE_PATH = "portal.formats"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

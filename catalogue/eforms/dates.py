@@ -51,13 +51,12 @@ def shift_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def date_shown(day: datetime.date) -> str:
-    """A date for a message, in the active language: 03.07.2018 in Latvian.
-
-    Django's Latvian SHORT_DATE_FORMAT is "j.m.Y" (3.07.2018), so Latvian gets "d.m.Y" here; other
-    languages get their DATE_FORMAT (English: "July 3, 2018"), which no reader can misread.
+    """A date for a message, in the active language: 03.07.2018. in Latvian (the portal's
+    SHORT_DATE_FORMAT, portal.formats); other languages get their DATE_FORMAT (English:
+    "3 July 2018"), which no reader can misread.
     """
     if (get_language() or "").startswith("lv"):
-        return date_format(day, "d.m.Y")
+        return date_format(day, "SHORT_DATE_FORMAT")
     return date_format(day, "DATE_FORMAT")
 
 

@@ -155,7 +155,7 @@ def test_a_page_needing_high_assurance_asks_an_internet_bank_session_to_log_in_a
     page.select_option("#id_person", value=str(login_as.people["citizen_parent"].pk))
     page.check("input[name='means'][value='eid_card']")
     with page.expect_navigation():
-        page.locator("form[method='post'] button[type='submit']:not(.link-button)").click()
+        page.locator("main form[method='post'] button[type='submit']:not(.link-button)").click()
     # then she is back on the page she asked for
     expect(page.locator("h1")).to_have_text("High assurance page")
     assert page.url.endswith("/test/high-only/")
