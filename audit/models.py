@@ -12,6 +12,15 @@ class AppendOnlyError(Exception):
     """An audit event was about to be changed or deleted."""
 
 
+class Reader(models.TextChoices):
+    """Who read a subject's data, as kept in a read event's `data["reader"]`: the two lists of the
+    person's "who looked at my data" page."""
+
+    OFFICIAL = "official", _("Official")
+    AGENCY_SYSTEM = "agency_system", _("Agency system")
+    CLIENT = "client", _("The person or someone acting for them")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
@@ -36,6 +45,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # whose data the event disclosed (set on reads: the person's "who looked at my data" page)
+    subject_type = models.CharField(_("subject (type)"), max_length=100, blank=True, default="")
+    subject_id = models.CharField(_("subject (id)"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -43,7 +55,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"

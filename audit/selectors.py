@@ -1,4 +1,6 @@
-from .models import AuditEvent, AuditEventQuerySet
+from .models import AuditEvent, AuditEventQuerySet, Reader
+
+__all__ = ["Reader", "events_about", "events_for_object", "object_ids_with_action", "reads_of"]
 
 
 def events_for_object(*, object_type: str, object_id) -> AuditEventQuerySet:
@@ -17,3 +19,13 @@ def object_ids_with_action(*, action: str, object_type: str, object_ids) -> set[
             action=action, object_type=object_type, object_id__in=[str(i) for i in object_ids]
         ).values_list("object_id", flat=True)
     )
+
+
+def reads_of(*, subject_type: str, subject_id, readers) -> AuditEventQuerySet:
+    """The reads of one subject's data by these kinds of `Reader`, newest first (one query a page,
+    on the subject index)."""
+    if not subject_type or subject_id in (None, ""):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        subject_type=subject_type, subject_id=str(subject_id), data__reader__in=[str(r) for r in readers]
+    ).order_by("-at", "-id")

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from kernel.errors import PermissionDenied
+from kernel.errors import DomainError, NotFound, PermissionDenied
 
 
 class StaffRoleGrantNotAllowed(PermissionDenied):
@@ -19,4 +19,48 @@ class StaffRoleRevokeNotAllowed(PermissionDenied):
     code = "staff_role.revoke_not_allowed"
     default_message = _(
         "You may not revoke this role: an administrator revokes roles of their own agency or centre only."
+    )
+
+
+class ContactsNotFound(NotFound):
+    """Contact details of a party the user may not edit: answered as a missing page (whose they are,
+    or whether the party exists, is not said)."""
+
+    code = "eaccount.contacts_not_found"
+
+
+class _ReasonedRefusal(PermissionDenied):
+    """A refusal whose page says why (the error page shows a message other than the default)."""
+
+    reason = PermissionDenied.default_message
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or self.reason, **kwargs)
+
+
+class ContactsEditNotAllowed(_ReasonedRefusal):
+    code = "eaccount.contacts_edit_not_allowed"
+    reason = _(
+        "A delegate may not change the contact details or notice choices of the one they act for. "
+        "Choose yourself or someone you represent by law at the top of the page."
+    )
+
+
+class ContactsFormStale(_ReasonedRefusal):
+    """The form was for another party than the one the user acts for now (another tab changed it)."""
+
+    code = "eaccount.contacts_form_stale"
+    reason = _(
+        "This form was for someone other than the one you act for now. Nothing was changed: "
+        "open your e-account page again and repeat the change."
+    )
+
+
+class EmailConfirmationInvalid(DomainError):
+    code = "eaccount.email_confirmation_invalid"
+    status = 400
+    default_message = _(
+        "This confirmation link does not work: it has expired, has been used already, has been "
+        "replaced by a newer one, or is not for you. Nothing was changed. Enter the e-mail address "
+        "again on your e-account page to get a new link."
     )

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.utils import timezone
+
 from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
-from .models import StaffRole
+from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +85,28 @@ def staff_role_revoke_allowed(*, revoker, role: StaffRole, scope: StaffRoleGrant
     return staff_role_grant_allowed(
         granter=revoker, kind=role.kind, agency_id=role.agency_id, centre_id=role.centre_id, scope=scope
     )
+
+
+def contacts_edit_allowed(*, user, party) -> bool:
+    """May `user` set the contact details, language and notice choices of `party` (and confirm its
+    new e-mail address)? A person their own; a parent those of their minor child (the child's legal
+    representative, register data); a board member today those of the company. Nobody else: not a
+    delegate (a delegation covers services, not the principal's contacts), not staff."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    person_id = getattr(user, "person_id", None)
+    if not person_id or party is None or party.pk is None:
+        return False
+    if isinstance(party, Person):
+        if party.pk == person_id:
+            return True
+        return party.is_minor and ParentChild.objects.filter(parent_id=person_id, child_id=party.pk).exists()
+    if isinstance(party, Organisation):
+        today = timezone.localdate()
+        return (
+            BoardMembership.objects.filter(person_id=person_id, organisation_id=party.pk)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .exists()
+        )
+    return False

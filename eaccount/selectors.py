@@ -1,18 +1,29 @@
 """Reads of the e-account and the questions other apps ask about a user."""
 
 import unicodedata
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kernel.constants import PartyKind
 from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
 from . import rules
-from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
-from .models import Organisation, Person, StaffRole, User
+from .constants import (
+    AGENCY_ROLES,
+    CENTRE_ROLES,
+    NOTICE_DEFAULT_CHANNELS,
+    NoticeChannel,
+    NoticeKind,
+    PreferredLanguage,
+    StaffRoleKind,
+)
+from .contacts import confirmation_token_hash, phone_display, phone_takes_sms
+from .models import NoticePreference, Organisation, PendingEmail, Person, StaffRole, User
 
 
 def staff_roles_active(*, user: User) -> QuerySet[StaffRole]:
@@ -159,3 +170,160 @@ def organisation_get_by_registration_number(*, registration_number: str) -> Orga
     return Organisation.objects.filter(
         registration_number=normalise_registration_number(registration_number)
     ).first()
+
+
+# --- contact details and notice choices ----------------------------------------------------------
+
+
+def _party_filter(party) -> dict:
+    if isinstance(party, Person):
+        return {"person": party}
+    if isinstance(party, Organisation):
+        return {"organisation": party}
+    raise TypeError("contact details belong to a Person or an Organisation")
+
+
+def party_get_by_key(*, key: str) -> Person | Organisation | None:
+    """The person or organisation a key names (`person:12`, `organisation:3`; kernel.parties.party_key),
+    or None for a key that names nobody or is not a key."""
+    kind, _sep, raw_id = str(key or "").partition(":")
+    if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    model = {PartyKind.PERSON: Person, PartyKind.ORGANISATION: Organisation}.get(kind)
+    return model.objects.filter(pk=int(raw_id)).first() if model is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEmailFacts:
+    email: str
+    created_at: datetime
+    expires_at: datetime
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+def pending_email_for(*, party) -> PendingEmailFacts | None:
+    """The new e-mail address of `party` waiting for its link to be opened (expired or not)."""
+    row = (
+        PendingEmail.objects.filter(**_party_filter(party))
+        .values_list("email", "created_at", "expires_at")
+        .first()
+    )
+    return PendingEmailFacts(*row) if row else None
+
+
+def pending_email_by_token_hash(*, token_hash: str) -> PendingEmail | None:
+    return PendingEmail.objects.select_related("person", "organisation").filter(token_hash=token_hash).first()
+
+
+def pending_email_to_confirm(*, user, token: str) -> PendingEmail | None:
+    """The waiting address whose link this is, if the link still works and `user` may confirm it
+    (rules.contacts_edit_allowed); None alike for an unknown, used, replaced or expired link and a
+    link of someone else's."""
+    token = str(token or "")
+    if not token or len(token) > 100:
+        return None
+    pending = pending_email_by_token_hash(token_hash=confirmation_token_hash(token))
+    if pending is None or pending.expires_at <= timezone.now():
+        return None
+    if not rules.contacts_edit_allowed(user=user, party=pending.party):
+        return None
+    return pending
+
+
+def notice_email_possible(*, party) -> bool:
+    """E-mail notices go only to a confirmed address."""
+    return bool(party.email)
+
+
+def notice_sms_possible(*, party) -> bool:
+    """SMS notices go only to a mobile phone number."""
+    return phone_takes_sms(party.phone)
+
+
+def notice_choices(*, party) -> dict[str, frozenset[str]]:
+    """What `party` chose for each kind of notice (the defaults where they did not choose), whether
+    or not the channels can be used now. One query."""
+    chosen = dict(NOTICE_DEFAULT_CHANNELS)
+    for kind, email, sms in NoticePreference.objects.filter(**_party_filter(party)).values_list(
+        "kind", "email", "sms"
+    ):
+        channels = {NoticeChannel.E_ACCOUNT}
+        if email:
+            channels.add(NoticeChannel.EMAIL)
+        if sms:
+            channels.add(NoticeChannel.SMS)
+        chosen[kind] = frozenset(channels)
+    return chosen
+
+
+def notice_channels_usable(*, party, chosen: frozenset[str]) -> set[str]:
+    """Of the channels chosen, those that reach `party` now (the e-account always does)."""
+    usable = {NoticeChannel.E_ACCOUNT.value}
+    if NoticeChannel.EMAIL in chosen and notice_email_possible(party=party):
+        usable.add(NoticeChannel.EMAIL.value)
+    if NoticeChannel.SMS in chosen and notice_sms_possible(party=party):
+        usable.add(NoticeChannel.SMS.value)
+    return usable
+
+
+def notice_choices_usable(*, party) -> dict[str, set[str]]:
+    """For each kind of notice, the channels it goes to now (as `notice_channels`). One query."""
+    return {
+        kind: notice_channels_usable(party=party, chosen=chosen)
+        for kind, chosen in notice_choices(party=party).items()
+    }
+
+
+def notice_channels(*, party, kind: str) -> set[str]:
+    """For the notifications: the channels a notice of `kind` (constants.NoticeKind) goes to for
+    `party` (a Person or an Organisation): always "e_account", "email" when chosen and the party has a
+    confirmed address (`party.email`), "sms" when chosen and `party.phone` is a mobile number.
+    Reminders and proactive offers go to the e-account only until the party opts in (concept
+    4.4.2.8). One query."""
+    kind = NoticeKind(kind)
+    row = (
+        NoticePreference.objects.filter(**_party_filter(party), kind=kind).values_list("email", "sms").first()
+    )
+    if row is None:
+        chosen = NOTICE_DEFAULT_CHANNELS[kind]
+    else:
+        chosen = frozenset(
+            {NoticeChannel.E_ACCOUNT}
+            | ({NoticeChannel.EMAIL} if row[0] else set())
+            | ({NoticeChannel.SMS} if row[1] else set())
+        )
+    return notice_channels_usable(party=party, chosen=chosen)
+
+
+def notice_language(*, party) -> str:
+    """The language of `party`'s notices: a person's preferred language, Latvian for an organisation."""
+    return getattr(party, "preferred_language", "") or PreferredLanguage.LV.value
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetails:
+    """What the e-account page shows of a party's contacts."""
+
+    email: str
+    phone: str
+    phone_display: str
+    pending: PendingEmailFacts | None
+    language: str | None  # a person's; None for an organisation
+    email_possible: bool
+    sms_possible: bool
+
+
+def contact_details(*, party) -> ContactDetails:
+    """One query (the address waiting for confirmation)."""
+    return ContactDetails(
+        email=party.email,
+        phone=party.phone,
+        phone_display=phone_display(party.phone),
+        pending=pending_email_for(party=party),
+        language=getattr(party, "preferred_language", None),
+        email_possible=notice_email_possible(party=party),
+        sms_possible=notice_sms_possible(party=party),
+    )

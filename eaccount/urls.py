@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_access
 
 app_name = "eaccount"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout-everywhere"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/contacts/", views.profile_contacts_view, name="profile-contacts"),
+    path("profile/language/", views.profile_language_view, name="profile-language"),
+    path("profile/notices/", views.profile_notices_view, name="profile-notices"),
+    path("profile/email/confirm/<str:token>/", views.email_confirm_view, name="email-confirm"),
     path("inbox/", views.inbox_view, name="inbox"),
     path("inbox/documents/<int:pk>/", views.inbox_document_view, name="inbox-document"),
+    path("access-log/", views_access.access_log_view, name="access-log"),
 ]

@@ -1,6 +1,8 @@
 """The e-account's models by topic: `parties` (persons, organisations, register data), `users`
-(logins, staff roles), `inbox` (messages and documents)."""
+(logins, staff roles), `inbox` (messages and documents), `contacts` (e-mail addresses waiting for
+confirmation, notice choices)."""
 
+from .contacts import NoticePreference, PendingEmail
 from .inbox import Document, Message, _inbox_upload_to
 from .parties import (
     PERSON_CODE_IS_ANOTHERS_CURRENT,
@@ -20,8 +22,10 @@ __all__ = [
     "BoardMembership",
     "Document",
     "Message",
+    "NoticePreference",
     "Organisation",
     "ParentChild",
+    "PendingEmail",
     "Person",
     "StaffRole",
     "StaffRoleQuerySet",

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from kernel.constants import PartyKind
 from kernel.identifiers import validate_personal_code, validate_registration_number
 
+from ..constants import PreferredLanguage
+from ..contacts import validate_phone
+
 # A personal code is never shared, across both columns (Reg. 401 Annex 1 3.15: a person has a
 # current and possibly a previous code): the messages of the three ways it could be.
 PERSON_CODE_IS_OWN_CURRENT = _("The previous personal code must differ from the current one.")
@@ -59,9 +62,18 @@ class Person(models.Model):
         related_name="+",
         limit_choices_to={"kind": "municipality"},
     )
+    # the confirmed address (a new one waits in PendingEmail until its link is opened)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # in international form (E.164, e.g. +37121234567): eaccount.contacts.normalise_phone
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=300, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.LV,
+        help_text=_("The language of notices and messages."),
+    )
     has_eid = models.BooleanField(_("has an eID means"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -145,7 +157,10 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=300)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # the confirmed address (a new one waits in PendingEmail until its link is opened)
     email = models.EmailField(_("e-mail"), blank=True)
+    # in international form (E.164): eaccount.contacts.normalise_phone
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
 
     class Meta:
         verbose_name = _("organisation")

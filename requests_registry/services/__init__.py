@@ -6,6 +6,7 @@ its history row and its audit event, and enqueues notifications on commit.
 - pipeline: the status pipeline and the actions that move a case
 - results: result documents and the client's status notices
 - consultations: consultations and feedback
+- reads: reads of a client's case kept in the audit trail (officials, the client's side, the API)
 """
 
 from .consultations import consultation_register, feedback_give_for_case, feedback_give_for_consultation
@@ -13,21 +14,29 @@ from .pipeline import (
     case_answer_info,
     case_assign,
     case_change_status,
-    case_record_staff_look,
     case_request_info,
     case_withdraw,
+)
+from .reads import (
+    case_api_list_record,
+    case_api_read_record,
+    case_read_by_client_record,
+    case_read_record,
 )
 from .results import case_attach_result, case_notify_client_send
 from .submission import case_open_for_subject, case_register_received, case_submit, case_validate_form
 
 __all__ = [
+    "case_api_list_record",
+    "case_api_read_record",
     "case_answer_info",
     "case_assign",
     "case_attach_result",
     "case_change_status",
     "case_notify_client_send",
     "case_open_for_subject",
-    "case_record_staff_look",
+    "case_read_by_client_record",
+    "case_read_record",
     "case_register_received",
     "case_request_info",
     "case_submit",

@@ -171,14 +171,3 @@ def case_answer_info(*, actor: Actor, case: Case, answer: str, file=None) -> Cas
         raise
     case.status = locked.status
     return locked
-
-
-def case_record_staff_look(*, actor: Actor, case: Case, what: str = "case") -> None:
-    """An official looked at a client's case (or one of its files): kept in the audit trail."""
-    audit.record(
-        action="case.view" if what == "case" else "case.file_view",
-        actor=actor,
-        acting_for=case.client,
-        target=case,
-        data={"number": case.number, "what": what},
-    )

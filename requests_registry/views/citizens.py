@@ -206,7 +206,9 @@ def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_
 
 @citizen_required
 def case_detail_view(request, number: str):
-    return _case_page(request, _case_for_user(request, number))
+    case = _case_for_user(request, number)
+    services.case_read_by_client_record(actor=request.actor, case=case)
+    return _case_page(request, case)
 
 
 @citizen_required
@@ -216,6 +218,7 @@ def case_file_view(request, number: str, attachment_id: int):
         attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=True)
     except CaseNotFound:
         raise Http404 from None
+    services.case_read_by_client_record(actor=request.actor, case=case, file_name=attachment.original_name)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 

@@ -88,7 +88,7 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
 @staff_required
 def agency_case_detail_view(request, number: str):
     case = _staff_case(request, number)
-    services.case_record_staff_look(actor=staff_actor(request), case=case)
+    services.case_read_record(actor=staff_actor(request), case=case)
     return _agency_case_page(request, case)
 
 
@@ -99,7 +99,7 @@ def agency_case_file_view(request, number: str, attachment_id: int):
         attachment = selectors.case_attachment_get(case=case, attachment_id=attachment_id, client_view=False)
     except CaseNotFound:
         raise Http404 from None
-    services.case_record_staff_look(actor=staff_actor(request), case=case, what=attachment.original_name)
+    services.case_read_record(actor=staff_actor(request), case=case, file_name=attachment.original_name)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 
