@@ -6,11 +6,14 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .views_dashboard import dashboard_view
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("account/dashboard/", dashboard_view, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/history/", include("portal.views_history")),
     path("account/", include("eaccount.urls")),
     path("services/", include("catalogue.urls")),
     path("cases/", include("requests_registry.urls")),

@@ -202,6 +202,27 @@ def service_codes_delegable(*, codes: Collection[str] | None = None) -> QuerySet
     return qs.values("code")
 
 
+def service_codes_where(
+    *, agency_code: str | None = None, title_contains: str | None = None
+) -> QuerySet[Service]:
+    """The codes (a values queryset, usable as a subquery) of the services of an agency (by code)
+    and/or whose Latvian or English title contains the text: the history's filters of messages."""
+    qs = Service.objects.all()
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    if title_contains:
+        qs = qs.filter(Q(title_lv__icontains=title_contains) | Q(title_en__icontains=title_contains))
+    return qs.values("code")
+
+
+def services_by_codes(*, codes: Collection[str]) -> dict[str, Service]:
+    """These services with their agency, by code (one query)."""
+    if not codes:
+        return {}
+    qs = Service.objects.filter(code__in=sorted(set(codes))).select_related("agency")
+    return {s.code: s for s in qs.only("code", "title_lv", "title_en", "agency__name_lv", "agency__name_en")}
+
+
 def services_delegable_offered() -> list[Service]:
     """(code, titles) of the published public services one may delegate, by code (the form's choices)."""
     return _choices(Service.objects.filter(state=ServiceState.PUBLISHED, delegable=True, internal=False))

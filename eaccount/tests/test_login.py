@@ -28,7 +28,7 @@ def test_each_means_gives_its_level_of_assurance(client, means, level):
     response = post_login(client, user.person, means)
     # then they are logged in with that means' level, and it is recorded
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("dashboard")
     assert client.session[SESSION_KEY] == str(user.pk)
     assert client.session[SESSION_ASSURANCE_KEY] == level
     assert client.session[SESSION_LOGIN_MEANS_KEY] == means
@@ -99,9 +99,9 @@ def test_open_redirect_next_is_refused(client, next_url):
     user = UserFactory()
     # when the user logs in
     response = post_login(client, user.person, next=next_url)
-    # then they land on the portal's home instead
+    # then they land on their overview (the dashboard) instead
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("dashboard")
 
 
 def test_next_from_the_query_string_is_kept_in_the_form(client):

@@ -41,4 +41,5 @@ def test_login_goes_to_the_identity_provider_keeping_next(client, oidc_on):
 
 def test_login_to_the_identity_provider_drops_an_unsafe_next(client, oidc_on):
     response = client.get("/account/login/?next=https://evil.example/")
-    assert response.url == "/oidc/authenticate/?next=%2F"
+    # the unsafe next is replaced by where a login lands: the dashboard
+    assert response.url == "/oidc/authenticate/?next=%2Faccount%2Fdashboard%2F"

@@ -11,6 +11,7 @@ from .api_reads import (
 )
 from .cases import (
     CASE_LIST_RELATED,
+    case_agency_ids_for_user,
     case_attachment_get,
     case_attachments,
     case_feedback,
@@ -27,12 +28,14 @@ from .cases import (
     case_services_for_user,
     staff_agency_ids,
     staff_services_for,
+    status_changes_for_client,
 )
 from .consultations import (
     consultation_get_for_staff,
     consultation_get_for_user,
     consultation_list_for_staff,
     consultation_list_for_user,
+    feedback_for_client,
 )
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "case_api_lean",
     "case_api_page_query",
     "CASE_LIST_RELATED",
+    "case_agency_ids_for_user",
     "case_attachment_get",
     "case_attachments",
     "case_detail_rows_for_agency",
@@ -60,6 +64,8 @@ __all__ = [
     "consultation_get_for_user",
     "consultation_list_for_staff",
     "consultation_list_for_user",
+    "feedback_for_client",
     "staff_agency_ids",
     "staff_services_for",
+    "status_changes_for_client",
 ]

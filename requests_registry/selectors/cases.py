@@ -178,6 +178,25 @@ def case_list_for_user(
     )
 
 
+def status_changes_for_client(*, user, principal=None) -> QuerySet[StatusChange]:
+    """The client-visible status changes of the cases `case_list_for_user` gives (unordered, for the
+    interaction history: one query however many cases)."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return StatusChange.objects.none()
+    return StatusChange.objects.filter(
+        visible_to_client=True, case__in=Case.objects.filter(condition).values("pk")
+    )
+
+
+def case_agency_ids_for_user(*, user, principal=None) -> list[int]:
+    """The agencies of the principal's cases that the user may see (one query), for filters."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return []
+    return sorted(set(Case.objects.filter(condition).values_list("agency_id", flat=True)))
+
+
 def case_get_for_user(*, user, number: str) -> Case:
     """A case of a principal the user may act for now; CaseNotFound for every other case, alike."""
     if not case_number_is_valid(number):

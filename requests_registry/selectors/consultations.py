@@ -8,7 +8,8 @@ from delegation import selectors as delegation_selectors
 from kernel.constants import Basis
 
 from ..exceptions import ConsultationNotFound
-from ..models import Consultation, Feedback
+from ..models import Case, Consultation, Feedback
+from .cases import _principal_q
 
 
 def consultation_list_for_staff(*, user) -> QuerySet[Consultation]:
@@ -62,3 +63,17 @@ def consultation_get_for_user(*, user, pk) -> Consultation:
         return consultation_list_for_user(user=user).get(pk=int(pk))
     except (Consultation.DoesNotExist, TypeError, ValueError, OverflowError):
         raise ConsultationNotFound(pk) from None
+
+
+def feedback_for_client(*, user, principal=None) -> QuerySet[Feedback]:
+    """The feedback given on the cases and consultations the user sees for the principal (unordered,
+    for the interaction history): a case's as `case_list_for_user`, a consultation's as
+    `consultation_list_for_user`."""
+    case_condition = _principal_q(user=user, principal=principal)
+    consultation_condition = _consultation_client_q(user=user, principal=principal)
+    condition = Q(pk__in=[])
+    if case_condition is not None:
+        condition |= Q(case__in=Case.objects.filter(case_condition).values("pk"))
+    if consultation_condition is not None:
+        condition |= Q(consultation__in=Consultation.objects.filter(consultation_condition).values("pk"))
+    return Feedback.objects.filter(condition)
