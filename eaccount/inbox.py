@@ -110,6 +110,18 @@ def message_send_once(
     return created
 
 
+def message_source_keys_existing(*, keys: list[str]) -> set[str]:
+    """Which of these source keys have their message already (one query per 1,000 keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        found.update(
+            Message.objects.filter(source_key__in=keys[start : start + 1000]).values_list(
+                "source_key", flat=True
+            )
+        )
+    return found
+
+
 def document_deliver(
     *,
     to,

@@ -174,7 +174,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGIN_URL = "eaccount:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login: the demo eID page is on outside production unless switched off; OIDC when configured.
@@ -262,6 +262,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # tasks the broker did not take when they were enqueued (the outbox), and old sent ones forgotten
     "outbox-relay-pending": {"task": "outbox.tasks.outbox_relay_pending", "schedule": 60.0},
+    # notices whose task the broker lost (a worker killed as it took the task): sent again
+    "case-notifications-resend-missing": {
+        "task": "requests_registry.tasks.case_notifications_resend_missing",
+        "schedule": 30.0,
+    },
     # record the end of fixed-term staff roles in the audit trail (idempotent)
     "staff-roles-record-expired": {"task": "eaccount.tasks.staff_roles_record_expired", "schedule": 300.0},
     # files of applications checked but never submitted

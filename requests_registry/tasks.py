@@ -20,3 +20,9 @@ def drafts_purge_stale(older_than_hours: int = 24) -> int:
     from .drafts import drafts_purge_stale as purge
 
     return purge(older_than_hours=older_than_hours)
+
+
+@shared_task(acks_late=True)
+def case_notifications_resend_missing() -> int:
+    """Send again the notices whose task the broker lost (beat, every 30 seconds; safe to run twice)."""
+    return services.case_notifications_resend_missing()

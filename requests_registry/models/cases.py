@@ -215,6 +215,10 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_status_change_seq")]
+        # the recent client-visible changes (services.case_notifications_missing)
+        indexes = [
+            models.Index(fields=["at"], name="status_change_visible_at", condition=Q(visible_to_client=True))
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.from_status}→{self.to_status}"

@@ -23,7 +23,12 @@ from .reads import (
     case_read_by_client_record,
     case_read_record,
 )
-from .results import case_attach_result, case_notify_client_send
+from .results import (
+    case_attach_result,
+    case_notifications_missing,
+    case_notifications_resend_missing,
+    case_notify_client_send,
+)
 from .submission import case_open_for_subject, case_register_received, case_submit, case_validate_form
 
 __all__ = [
@@ -34,6 +39,8 @@ __all__ = [
     "case_attach_result",
     "case_change_status",
     "case_notify_client_send",
+    "case_notifications_missing",
+    "case_notifications_resend_missing",
     "case_open_for_subject",
     "case_read_by_client_record",
     "case_read_record",

@@ -3,14 +3,18 @@ notice of each status change the client may see."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.files import File
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.services as audit
-from eaccount.inbox import document_deliver, message_send, message_send_once
+from eaccount.inbox import document_deliver, message_send, message_send_once, message_source_keys_existing
 from kernel.actors import Actor
+from outbox import services as outbox
 
 from .. import rules
 from ..constants import CaseStatus, Channel
@@ -162,3 +166,43 @@ def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
     finally:
         mailer.close()
     return True
+
+
+# A notice whose task the broker lost is sent again by beat (case_notifications_resend_missing): Redis
+# can lose a task that a worker had just taken when the worker was killed (kombu's Redis transport
+# records it as unacknowledged a moment after taking it). After the visibility timeout and a restore
+# sweep (45 + 5 s) every task a dead worker held is back, so a change still without its e-account
+# message then is one whose task is gone; sending it again is safe (the task runs once in effect).
+RESEND_AFTER = timedelta(seconds=50)
+RESEND_WITHIN = timedelta(minutes=15)
+RESEND_LIMIT = 5000
+
+
+def _notice_key(change_id: int) -> str:
+    return f"case-status:{change_id}"
+
+
+def case_notifications_missing(*, now=None) -> list[tuple[int, int]]:
+    """(case id, change id) of the client-visible status changes made RESEND_AFTER to RESEND_WITHIN
+    ago whose notice (the e-account message) does not exist. Two queries."""
+    now = now or timezone.now()
+    changes = list(
+        StatusChange.objects.filter(
+            visible_to_client=True, at__gte=now - RESEND_WITHIN, at__lte=now - RESEND_AFTER
+        )
+        .order_by("at", "id")
+        .values_list("case_id", "pk")[:RESEND_LIMIT]
+    )
+    existing = message_source_keys_existing(keys=[_notice_key(pk) for _case, pk in changes])
+    return [(case_id, pk) for case_id, pk in changes if _notice_key(pk) not in existing]
+
+
+def case_notifications_resend_missing(*, now=None) -> int:
+    """Enqueue the notices case_notifications_missing finds, through the outbox; how many."""
+    from ..tasks import case_notify_client  # the tasks call these services
+
+    missing = case_notifications_missing(now=now)
+    with transaction.atomic():
+        for case_id, change_id in missing:
+            outbox.enqueue(case_notify_client, case_id, change_id)
+    return len(missing)

@@ -101,3 +101,33 @@ def test_stale_draft_files_are_purged(settings):
     assert tasks.drafts_purge_stale.delay().get() == 1
     assert not default_storage.exists(old) and default_storage.exists(fresh)
     assert tasks.drafts_purge_stale.delay().get() == 0
+
+
+@pytest.mark.django_db
+def test_a_notice_whose_task_was_lost_is_found_and_sent_once(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_registry.models import StatusChange
+
+    lost = CaseFactory()
+    lost_change = lost.status_changes.get()
+    recent, hidden, old = CaseFactory(), CaseFactory(), CaseFactory()
+    now = timezone.now()
+    StatusChange.objects.filter(pk=lost_change.pk).update(at=now - timedelta(minutes=2))
+    StatusChange.objects.filter(case=hidden).update(at=now - timedelta(minutes=2), visible_to_client=False)
+    StatusChange.objects.filter(case=old).update(at=now - timedelta(hours=1))
+    Message.objects.all().delete()  # no notice went out for any of them (the factory's were eager)
+    mail.outbox.clear()
+
+    # the lost one only: not the one still within its first minute, not a hidden change, not an old one
+    assert services.case_notifications_missing(now=now) == [(lost.pk, lost_change.pk)]
+    assert recent.pk not in {case_id for case_id, _c in services.case_notifications_missing(now=now)}
+
+    # beat sends it through the outbox (eager here): the notice and its e-mail, once
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.case_notifications_resend_missing(now=now) == 1
+    assert Message.objects.filter(source_key=f"case-status:{lost_change.pk}").count() == 1
+    assert len([m for m in mail.outbox if lost.number in m.subject]) == 1
+    assert services.case_notifications_resend_missing(now=now) == 0
