@@ -166,6 +166,22 @@ def _period(at_field: str, filters: Filters) -> Q:
     return condition
 
 
+def _about(filters: Filters, *prefixes: str) -> Q:
+    """The service, agency and channel filters on the case or consultation at any of `prefixes`."""
+    condition = Q()
+    for value, lookup in (
+        (filters.service, "service__code"),
+        (filters.agency, "agency__code"),
+        (filters.channel, "channel"),
+    ):
+        if value:
+            either = Q()
+            for prefix in prefixes:
+                either |= Q(**{f"{prefix}{lookup}": value})
+            condition &= either
+    return condition
+
+
 def _title_q(prefix: str, q: str) -> Q:
     return Q(**{f"{prefix}title_lv__icontains": q}) | Q(**{f"{prefix}title_en__icontains": q})
 
@@ -179,13 +195,7 @@ def _first(qs: QuerySet, at_field: str, kind: str, after: Cursor | None, limit: 
 
 def _status_rows(scope: Scope, filters: Filters, after: Cursor | None, limit: int) -> list[dict]:
     qs = registry_selectors.status_changes_for_client(user=scope.user, principal=scope.principal)
-    qs = qs.filter(_period("at", filters))
-    if filters.service:
-        qs = qs.filter(case__service__code=filters.service)
-    if filters.agency:
-        qs = qs.filter(case__agency__code=filters.agency)
-    if filters.channel:
-        qs = qs.filter(case__channel=filters.channel)
+    qs = qs.filter(_period("at", filters), _about(filters, "case__"))
     if filters.q:
         qs = qs.filter(Q(case__number__icontains=filters.q) | _title_q("case__service__", filters.q))
     qs = qs.values(
@@ -237,13 +247,7 @@ def _status_entry(row: dict, _services) -> Entry:
 
 def _consultation_rows(scope: Scope, filters: Filters, after: Cursor | None, limit: int) -> list[dict]:
     qs = registry_selectors.consultation_list_for_user(user=scope.user, principal=scope.principal)
-    qs = qs.filter(_period("created_at", filters))
-    if filters.service:
-        qs = qs.filter(service__code=filters.service)
-    if filters.agency:
-        qs = qs.filter(agency__code=filters.agency)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
+    qs = qs.filter(_period("created_at", filters), _about(filters, ""))
     if filters.q:
         qs = qs.filter(Q(topic__icontains=filters.q) | _title_q("service__", filters.q))
     qs = qs.values(
@@ -350,15 +354,7 @@ def _document_entry(row: dict, services) -> Entry:
 
 def _feedback_rows(scope: Scope, filters: Filters, after: Cursor | None, limit: int) -> list[dict]:
     qs = registry_selectors.feedback_for_client(user=scope.user, principal=scope.principal)
-    qs = qs.filter(_period("created_at", filters))
-    if filters.service:
-        qs = qs.filter(
-            Q(case__service__code=filters.service) | Q(consultation__service__code=filters.service)
-        )
-    if filters.agency:
-        qs = qs.filter(Q(case__agency__code=filters.agency) | Q(consultation__agency__code=filters.agency))
-    if filters.channel:
-        qs = qs.filter(Q(case__channel=filters.channel) | Q(consultation__channel=filters.channel))
+    qs = qs.filter(_period("created_at", filters), _about(filters, "case__", "consultation__"))
     if filters.q:
         qs = qs.filter(
             Q(case__number__icontains=filters.q)

@@ -18,6 +18,7 @@ from catalogue.selectors import ServiceNotFound, service_get_published, service_
 from delegation.context import current_principal
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
+from kernel.paginators import WindowCountPaginator
 from kernel.parties import is_person
 
 from .. import drafts, rules, selectors, services
@@ -159,7 +160,7 @@ def my_cases_view(request):
         status=filters.get("status") or None,
         service_code=filters.get("service") or None,
     )
-    page = page_of(request, cases, count_in_page_query=True)
+    page = page_of(request, cases, paginator_class=WindowCountPaginator)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

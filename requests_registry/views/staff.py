@@ -12,6 +12,7 @@ from catalogue.eforms import eform_display
 from eaccount.selectors import person_get_by_personal_code
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
+from kernel.paginators import LookaheadPaginator
 
 from .. import rules, selectors, services
 from ..exceptions import CaseNotFound, CaseValidationError, InvalidTransition
@@ -51,7 +52,7 @@ def agency_case_list_view(request):
         number=filters.get("number") or None,
         assigned_to_me=bool(filters.get("mine")),
     )
-    page = page_of(request, cases, counted=False)
+    page = page_of(request, cases, paginator_class=LookaheadPaginator)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
