@@ -8,6 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.collation import latvian
+from kernel.collation import sort_key as latvian_sort_key
+
 from .constants import Audience, PaymentMode
 from .models import Agency, Category, Channel, LifeEvent, ServiceCentre
 
@@ -126,12 +129,14 @@ class ServiceForm(forms.Form):
         if not creating:
             del self.fields["code"]
         self.fields["agency"].choices = [(a.code, f"{a.code} — {a.name}") for a in agencies]
-        categories = list(Category.objects.select_related("parent").order_by("parent__name_lv", "name_lv"))
+        categories = list(Category.objects.select_related("parent"))
         self.fields["category"].choices = [("", _("— none —"))] + sorted(
             ((c.slug, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories),
-            key=lambda pair: str(pair[1]),
+            key=lambda pair: latvian_sort_key(str(pair[1])),
         )
-        self.fields["life_events"].choices = [(e.code, e.name) for e in LifeEvent.objects.all()]
+        self.fields["life_events"].choices = [
+            (e.code, e.name) for e in LifeEvent.objects.order_by(latvian("name_lv"))
+        ]
         self.channels = list(Channel.objects.all())
         centres = [(c.code, c.name) for c in ServiceCentre.objects.all()]
         self.channel_rows = []

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.collation import latvian
 from kernel.errors import DomainError
 from kernel.paginators import WindowCountPaginator
 
@@ -88,7 +89,7 @@ def category_detail(request, slug: str):
         "catalogue/category.html",
         {
             "category": category,
-            "children": list(category.children.all()) if category.is_top else [],
+            "children": list(category.children.order_by(latvian("name_lv"))) if category.is_top else [],
             "page_obj": _page(request, qs),
             "query_string": _query_string_without_page(request),
         },

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from kernel.collation import latvian
 from kernel.parties import party_kind
 
 from .constants import Basis, PrincipalKind
@@ -113,7 +114,7 @@ def _principals_load(*, user, today) -> list[Principal]:
         person.board_memberships.select_related("organisation")
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .order_by("organisation__name")
+        .order_by(latvian("organisation__name"), "organisation_id")
     )
     for membership in memberships:
         organisation = membership.organisation

@@ -21,7 +21,9 @@ from catalogue import selectors as catalogue_selectors
 from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
+from kernel.collation import latvian
 from kernel.constants import Channel
+from kernel.pdf import render_pdf
 from kernel.widgets import PlainSelect
 from requests_registry import selectors as registry_selectors
 
@@ -117,7 +119,9 @@ def _form(request, scope: history.Scope) -> tuple[HistoryFilterForm, history.Fil
     """The bound filter form; invalid input filters nothing (its errors show on the page)."""
     services = registry_selectors.case_services_for_user(user=scope.user, principal=scope.principal)
     agency_ids = registry_selectors.case_agency_ids_for_user(user=scope.user, principal=scope.principal)
-    agencies = list(catalogue_selectors.agencies(ids=agency_ids).order_by("code")) if agency_ids else []
+    agencies = (
+        list(catalogue_selectors.agencies(ids=agency_ids).order_by(latvian("name_lv"))) if agency_ids else []
+    )
     form = HistoryFilterForm(request.GET or None, services=services, agencies=agencies)
     if form.is_bound and form.is_valid():
         return form, form.filters(), form.cleaned_data.get("after")
@@ -213,8 +217,6 @@ def history_csv_view(request):
 
 @citizen_required
 def history_pdf_view(request):
-    import weasyprint  # heavy: imported for the statement only
-
     scope = _scope(request)
     form, filters, _after = _form(request, scope)
     if form.is_bound and not form.is_valid():
@@ -235,9 +237,7 @@ def history_pdf_view(request):
         },
         request=request,
     )
-    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[weasyprint.CSS(string=STATEMENT_CSS)]
-    )
+    pdf = render_pdf(html, css=STATEMENT_CSS, base_url=settings.BASE_DIR)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="vesture-{timezone.localdate():%Y-%m-%d}.pdf"'
     return response

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language, gettext_lazy
 
+from kernel.collation import latvian
+
 from ..constants import ServiceState
 from ..models import Agency, Category, Channel, LifeEvent, Service, ServiceCentre, ServiceChannel
 
@@ -160,9 +162,9 @@ def service_with_details(*, service: Service) -> Service:
 def category_tree() -> list[Category]:
     """Top categories, each with `.children` prefetched (two queries)."""
     return list(
-        Category.objects.filter(parent__isnull=True).prefetch_related(
-            Prefetch("children", queryset=Category.objects.order_by("name_lv"))
-        )
+        Category.objects.filter(parent__isnull=True)
+        .order_by(latvian("name_lv"))
+        .prefetch_related(Prefetch("children", queryset=Category.objects.order_by(latvian("name_lv"))))
     )
 
 
@@ -171,7 +173,7 @@ def category_get(*, slug: str) -> Category:
 
 
 def life_event_list() -> list[LifeEvent]:
-    return list(LifeEvent.objects.all())
+    return list(LifeEvent.objects.order_by(latvian("name_lv")))
 
 
 def life_event_get(*, code: str) -> LifeEvent:

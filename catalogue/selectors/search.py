@@ -11,6 +11,7 @@ from django.core.paginator import Page
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 
+from kernel.collation import latvian
 from kernel.paginators import WindowCountPaginator
 
 from ..models import Service, ServiceChannel
@@ -89,7 +90,7 @@ def service_search(
     if q is not None and str(q).strip() and not stems:
         return _with_list_data(qs.none())
     if not stems:
-        return _with_list_data(qs.order_by("title_lv", "code"))
+        return _with_list_data(qs.order_by(latvian("title_lv"), "code"))
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery_for(stems), search_type="raw", config=PG_SEARCH_CONFIG)
         if fuzzy:
@@ -110,7 +111,7 @@ def service_search(
     else:
         for s in stems:
             qs = qs.filter(search_text__contains=s)
-        qs = qs.order_by("title_lv", "code")
+        qs = qs.order_by(latvian("title_lv"), "code")
     return _with_list_data(qs)
 
 
