@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_access
+from . import views, views_access, views_inbox
 
 app_name = "eaccount"
 
@@ -13,7 +13,15 @@ urlpatterns = [
     path("profile/language/", views.profile_language_view, name="profile-language"),
     path("profile/notices/", views.profile_notices_view, name="profile-notices"),
     path("profile/email/confirm/<str:token>/", views.email_confirm_view, name="email-confirm"),
-    path("inbox/", views.inbox_view, name="inbox"),
-    path("inbox/documents/<int:pk>/", views.inbox_document_view, name="inbox-document"),
+    path("inbox/", views_inbox.inbox_view, name="inbox"),
+    path("inbox/messages/<int:pk>/", views_inbox.message_view, name="inbox-message"),
+    path("inbox/messages/<int:pk>/unread/", views_inbox.message_unread_view, name="inbox-message-unread"),
+    path("inbox/messages/<int:pk>/archive/", views_inbox.message_archive_view, name="inbox-message-archive"),
+    path(
+        "inbox/messages/<int:pk>/unarchive/",
+        views_inbox.message_unarchive_view,
+        name="inbox-message-unarchive",
+    ),
+    path("inbox/documents/<int:pk>/", views_inbox.inbox_document_view, name="inbox-document"),
     path("access-log/", views_access.access_log_view, name="access-log"),
 ]

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from kernel.forms import form_add_domain_error
 from kernel.http import client_ip
 from kernel.parties import is_person, party_key
 
-from . import inbox, rules, selectors, services, sessions
+from . import rules, selectors, services, sessions
 from .assurance import assurance_required
 from .constants import EMAIL_CONFIRMATION_HOURS, AssuranceLevel
 from .exceptions import (
@@ -332,43 +332,3 @@ def email_confirm_view(request, token: str):
         "eaccount/email_confirm.html",
         {"pending": pending, "party_name": str(party)},
     )
-
-
-# --- the inbox: messages and documents of the principal the user acts for now --------------------
-
-inbox_guard = assurance_required(AssuranceLevel.SUBSTANTIAL)
-
-
-@inbox_guard
-def inbox_view(request):
-    """The inbox of whom the user acts for now (request.actor), as far as the basis reaches."""
-    actor = request.actor
-    if actor.principal is None:
-        raise Http404
-    page = inbox.inbox_for_actor(
-        actor=actor,
-        messages_page=request.GET.get("messages_page"),
-        documents_page=request.GET.get("documents_page"),
-    )
-    return render(
-        request,
-        "eaccount/inbox.html",
-        {
-            "principal": actor.principal,
-            "basis_label": Basis(actor.basis).label,
-            "acting_for_self": actor.basis == Basis.SELF,
-            "limited_to_services": actor.basis == Basis.DELEGATION,
-            "inbox_messages": page.messages,
-            "documents": page.documents,
-        },
-    )
-
-
-@inbox_guard
-def inbox_document_view(request, pk: int):
-    try:
-        document = inbox.document_get_for_actor(actor=request.actor, pk=pk)
-        handle = document.file.open("rb")
-    except (NotFound, FileNotFoundError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=document.original_name)

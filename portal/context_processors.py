@@ -5,7 +5,9 @@ from django.utils.functional import SimpleLazyObject
 
 from delegation.constants import Basis
 from delegation.selectors import Principal, principals_for
-from eaccount.assurance import session_assurance
+from eaccount import inbox
+from eaccount.assurance import has_assurance, session_assurance
+from eaccount.constants import AssuranceLevel
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,18 @@ def act_for_choices(request) -> list[ActForChoice]:
     return [ActForChoice(principal=p, current=p.key == current_key) for p in principals]
 
 
+def inbox_unread(request) -> int:
+    """The header's count of unread messages of whom the user acts for (0 where the inbox is not
+    open to this session); cached by the inbox, so no query once warm."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not has_assurance(request, AssuranceLevel.SUBSTANTIAL):
+        return 0
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.principal is None:
+        return 0
+    return inbox.inbox_unread_count(actor=actor)
+
+
 def portal(request):
     return {
         "DEMO_LOGIN_ENABLED": settings.DEMO_LOGIN_ENABLED,
@@ -61,4 +75,5 @@ def portal(request):
         "acting_for": getattr(request, "acting_for", None),
         # the header's switch (read only when a page renders it)
         "act_for_choices": SimpleLazyObject(lambda: act_for_choices(request)),
+        "inbox_unread": SimpleLazyObject(lambda: inbox_unread(request)),
     }

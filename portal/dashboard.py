@@ -101,8 +101,7 @@ def dashboard_for(*, actor: Actor, principal) -> Dashboard:
     for case in open_cases.items:
         case.next_step = NEXT_STEPS.get(case.status, "")
 
-    # every message counts as unread until the inbox marks messages read (Message.read_at)
-    unread_messages = _head(inbox.inbox_messages_for_actor(actor=actor).filter(read_at__isnull=True))
+    unread_messages = _head(inbox.inbox_messages_for_actor(actor=actor, unread_only=True))
 
     results = _head(
         cases.filter(status=CaseStatus.COMPLETED).order_by(

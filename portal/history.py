@@ -302,13 +302,18 @@ def _inbox_filter(qs: QuerySet, filters: Filters, text_field: str) -> QuerySet:
 
 
 def _message_rows(scope: Scope, filters: Filters, after: Cursor | None, limit: int) -> list[dict]:
-    qs = _inbox_filter(inbox.inbox_messages_for_actor(actor=scope.actor), filters, "subject")
-    qs = qs.values("pk", "created_at", "subject", "sender_label", "service_code", "link_url")
+    qs = _inbox_filter(inbox.inbox_messages_for_actor(actor=scope.actor, folder=None), filters, "subject")
+    qs = qs.values(
+        "pk",
+        "created_at",
+        "subject",
+        "subject_en",
+        "sender_label",
+        "sender_agency__name_lv",
+        "sender_agency__name_en",
+        "service_code",
+    )
     return _first(qs, "created_at", Kind.MESSAGE, after, limit)
-
-
-def _safe_link(url: str, fallback: str) -> str:
-    return url if url.startswith("/") and not url.startswith("//") else fallback
 
 
 def _service_fields(code: str, services: dict) -> dict:
@@ -327,9 +332,13 @@ def _message_entry(row: dict, services) -> Entry:
         at=row["created_at"],
         kind=Kind.MESSAGE,
         id=row["pk"],
-        title=row["subject"],
-        detail=_("From %(sender)s") % {"sender": row["sender_label"]},
-        link=_safe_link(row["link_url"], reverse("eaccount:inbox")),
+        title=_lang(row["subject"], row["subject_en"]),
+        detail=_("From %(sender)s")
+        % {
+            "sender": _lang(row["sender_agency__name_lv"], row["sender_agency__name_en"])
+            or row["sender_label"]
+        },
+        link=reverse("eaccount:inbox-message", kwargs={"pk": row["pk"]}),
         **_service_fields(row["service_code"], services),
     )
 

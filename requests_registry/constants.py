@@ -48,6 +48,14 @@ CASE_NUMBER_REGEX = r"^[0-9]{4,6}-[0-9]{7}$"
 CASE_SEQUENCE_DIGITS = 7
 
 
+class CaseFileKind(models.TextChoices):
+    APPLICATION = "application", _("Attached to the application")
+    CLIENT_ANSWER = "client_answer", _("Client's answer")
+    SCANNED = "scanned", _("Paper document scanned at a one-stop centre")
+    RESULT = "result", _("Result document")
+    INTERNAL = "internal", _("Internal")
+
+
 class ConsultationOutcome(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REFERRED = "referred", _("Referred to the agency")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from stdnum.lv import pvn
@@ -16,6 +17,8 @@ from .constants import Basis, CaseStatus, Channel
 from .models import Case, Consultation
 
 BACK_OFFICE = "VSAA back office (demo)"
+# a one-page PDF for the demo result (the result's file check reads the content, not the name)
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DEMO_CONSULTATION_TOPIC = "Kā pieteikt bērna piedzimšanas pabalstu"
 
 
@@ -80,16 +83,25 @@ def load_demo_cases(people: dict) -> int:
                 status=CaseStatus.REGISTERED,
             )
             created += 1
-        # a completed case of Anna's, registered at the agency, awaiting her feedback
+        # a completed case of Anna's, registered at the agency, its result in her e-account, awaiting
+        # her feedback
         ref = "demo:anna-1036"
         if anna is not None and not exists(ref):
-            services.case_register_received(
-                actor=Actor.system("PMLP back office (demo)", channel=Channel.AGENCY),
+            back_office = Actor.system("PMLP back office (demo)", channel=Channel.AGENCY)
+            case = services.case_register_received(
+                actor=back_office,
                 service=service_get_published(code="1036"),
                 client=anna,
                 external_reference=ref,
-                status=CaseStatus.COMPLETED,
-                note="Izziņa izsniegta klātienē.",
+                status=CaseStatus.IN_PROGRESS,
+            )
+            services.case_attach_result(
+                actor=back_office,
+                case=case,
+                file=SimpleUploadedFile("izzina.pdf", DEMO_PDF, content_type="application/pdf"),
+                title="Izziņa",
+                complete=True,
+                note="Izziņa izsniegta klātienē un nosūtīta uz e-kontu.",
             )
             created += 1
         # Anna phoned the Valmiera one-stop centre before applying; she has not rated the advice yet

@@ -41,8 +41,11 @@ QUERY_KEYS = [
     "cursor",
     "next",
     "level",
-    "messages_page",
-    "documents_page",
+    "page",
+    "folder",
+    "unread",
+    "after",
+    "kind",
     "lang",
 ]
 FORM_KEYS = [

@@ -14,6 +14,7 @@ from ..constants import (
     FEEDBACK_MAX,
     FEEDBACK_MIN,
     Basis,
+    CaseFileKind,
     CaseStatus,
     Channel,
     ConsultationOutcome,
@@ -231,11 +232,7 @@ class StatusChange(models.Model):
 
 
 class CaseAttachment(models.Model):
-    class Kind(models.TextChoices):
-        APPLICATION = "application", _("Attached to the application")
-        CLIENT_ANSWER = "client_answer", _("Client's answer")
-        RESULT = "result", _("Result document")
-        INTERNAL = "internal", _("Internal")
+    Kind = CaseFileKind
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -1,6 +1,7 @@
 """Reads of the request registry, and who may see what, by topic (every name re-exported here):
-`cases` (cases, their history, files and feedback), `consultations`, and `api_reads` (the case
-API's columns and its two-statement read for an agency's API client)."""
+`cases` (cases, their history, files and feedback), `consultations`, `receipt` (the receipt of a
+filed application) and `api_reads` (the case API's columns and its two-statement read for an
+agency's API client)."""
 
 from .api_reads import (
     CASE_FIELDS,
@@ -15,6 +16,7 @@ from .cases import (
     case_attachment_get,
     case_attachments,
     case_feedback,
+    case_files_for_client,
     case_get_for_agency,
     case_get_for_staff,
     case_get_for_user,
@@ -37,6 +39,13 @@ from .consultations import (
     consultation_list_for_user,
     feedback_for_client,
 )
+from .receipt import (
+    Receipt,
+    ReceiptField,
+    ReceiptFile,
+    case_receipt_for_staff,
+    case_receipt_for_user,
+)
 
 __all__ = [
     "CASE_FIELDS",
@@ -47,6 +56,7 @@ __all__ = [
     "case_agency_ids_for_user",
     "case_attachment_get",
     "case_attachments",
+    "case_files_for_client",
     "case_detail_rows_for_agency",
     "case_feedback",
     "case_get_for_agency",
@@ -59,12 +69,17 @@ __all__ = [
     "case_list_for_user",
     "case_number_is_valid",
     "case_open_duplicates",
+    "case_receipt_for_staff",
+    "case_receipt_for_user",
     "case_services_for_user",
     "consultation_get_for_staff",
     "consultation_get_for_user",
     "consultation_list_for_staff",
     "consultation_list_for_user",
     "feedback_for_client",
+    "Receipt",
+    "ReceiptField",
+    "ReceiptFile",
     "staff_agency_ids",
     "staff_services_for",
     "status_changes_for_client",

@@ -14,7 +14,7 @@ from delegation import selectors as delegation_selectors
 from delegation.constants import Basis
 from eaccount.selectors import agency_ids_for_user
 
-from ..constants import CASE_NUMBER_REGEX, OPEN_STATUSES, CaseStatus
+from ..constants import CASE_NUMBER_REGEX, OPEN_STATUSES, CaseFileKind, CaseStatus
 from ..exceptions import CaseNotFound
 from ..models import Case, CaseAttachment, Feedback, StatusChange
 
@@ -186,6 +186,21 @@ def status_changes_for_client(*, user, principal=None) -> QuerySet[StatusChange]
         return StatusChange.objects.none()
     return StatusChange.objects.filter(
         visible_to_client=True, case__in=Case.objects.filter(condition).values("pk")
+    )
+
+
+def case_files_for_client(*, user, principal=None) -> QuerySet[CaseAttachment]:
+    """The files the client side sees on the cases `case_list_for_user` gives (unordered, for the
+    e-account's documents: one query however many cases): those uploaded with an application or an
+    answer and paper documents scanned at a centre. Results are not here: they are delivered to the
+    e-account (`eaccount.inbox`)."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return CaseAttachment.objects.none()
+    return CaseAttachment.objects.filter(
+        visible_to_client=True,
+        kind__in=[CaseFileKind.APPLICATION, CaseFileKind.CLIENT_ANSWER, CaseFileKind.SCANNED],
+        case__in=Case.objects.filter(condition).values("pk"),
     )
 
 

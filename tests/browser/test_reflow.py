@@ -52,13 +52,15 @@ def demo_cases(demo_data):
 def test_citizen_pages_reflow_at_320_and_390_px(page, login_as, demo_cases, settings):
     # the error pages answer at addresses of the test's own URLconf (the portal's plus /test/…)
     settings.ROOT_URLCONF = "tests.browser.reflow_urls"
+    from eaccount.models import Message
     from requests_registry.models import Case, Consultation
 
     # given Anna (who represents her son and so has the "acting for" switch), on a phone
     anna = login_as(page, "citizen_parent", means="eid_card")
     case = Case.objects.filter(client_person=anna).order_by("id").first()
     consultation = Consultation.objects.filter(client_person=anna).order_by("id").first()
-    assert case is not None and consultation is not None
+    message = Message.objects.filter(person=anna).order_by("id").first()
+    assert case is not None and consultation is not None and message is not None
 
     # then every page she uses fits 320 and 390 px and passes axe
     for url in [
@@ -72,6 +74,9 @@ def test_citizen_pages_reflow_at_320_and_390_px(page, login_as, demo_cases, sett
         "/cases/consultations/",
         f"/cases/consultations/{consultation.pk}/",
         "/account/inbox/",
+        f"/account/inbox/messages/{message.pk}/",
+        "/account/inbox/?folder=archive",
+        "/account/documents/",
         "/account/profile/",
         "/delegation/",
         "/delegation/act-for/",
