@@ -1,13 +1,25 @@
 """Demo register data and logins. Idempotent: persons are matched by personal code."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from catalogue import selectors as catalogue_selectors
 
-from .constants import ADMIN_ROLES, StaffRoleKind
-from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole, User
+from .constants import ADMIN_ROLES, NoticeKind, StaffRoleKind
+from .models import (
+    BoardMembership,
+    NoticePreference,
+    Organisation,
+    OrganisationLiquidation,
+    ParentChild,
+    Person,
+    RegisterDocument,
+    RegisterDocumentKind,
+    StaffRole,
+    User,
+)
 from .services import user_create_for_person
 
 # personal code, first name, last name, municipality, has a login
@@ -26,6 +38,33 @@ DEMO_PERSONS = {
 # A person with a new-format code keeps their old one as the previous code (and is found by either).
 DEMO_PREVIOUS_CODES = {"board_member": "120380-12348"}
 DEMO_COMPANY = ("40003000002", "SIA Demo Koks", "Rūpniecības iela 1, Roja")
+
+# Register data for the proactive notices (issue 12, item 5). Dates are set relative to the day the
+# demo data is first loaded and kept on later loads (matched by personal code, document number and
+# company): a newborn for Anna and one for Pēteris (new-format codes, which carry no birth date), born
+# 10 days before; identity documents; and the demo company's liquidation, started 5 days before.
+DEMO_NEWBORNS = {
+    # parent, personal code, first name, last name, days since the birth
+    "newborn_of_citizen_parent": ("citizen_parent", "329000-00011", "Līga", "Bērziņa", 10),
+    "newborn_of_board_member": ("board_member", "329000-00020", "Roberts", "Kalniņš", 10),
+}
+DEMO_DOCUMENTS = {
+    # holder, kind, number, days until it expires
+    "citizen_parent": (RegisterDocumentKind.ID_CARD, "PA9000001", 30),
+    "board_member": (RegisterDocumentKind.PASSPORT, "LV9000002", 85),
+}
+DEMO_LIQUIDATION_DAYS_AGO = 5
+# Anna's notice choices (set on the first load only: later she changes them on her profile): a mobile
+# phone, status changes by SMS and not by e-mail, and reminders and offers by e-mail (she opted in);
+# Pēteris keeps the defaults (no reminders or offers beyond his e-account).
+DEMO_PHONES = {"citizen_parent": "+37120000001"}
+DEMO_NOTICE_CHOICES = {
+    "citizen_parent": {
+        NoticeKind.CASE_STATUS: {"email": False, "sms": True},
+        NoticeKind.REMINDER: {"email": True, "sms": False},
+        NoticeKind.PROACTIVE_OFFER: {"email": True, "sms": False},
+    }
+}
 
 DEMO_ROLES = {
     "centre_specialist": (StaffRoleKind.CENTRE_SPECIALIST, None, "VPVKAC-VALMIERA"),
@@ -73,6 +112,8 @@ def load_demo_people() -> dict[str, Person]:
         organisation=company,
         defaults={"position": "Valdes loceklis"},
     )
+    load_demo_register_data(people, company=company)
+    load_demo_notice_choices(people)
     for key, (kind, agency_code, centre_code) in DEMO_ROLES.items():
         user = people[key].user
         StaffRole.objects.get_or_create(
@@ -86,3 +127,41 @@ def load_demo_people() -> dict[str, Person]:
         if key == "platform_admin" and not user.is_superuser:
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     return people
+
+
+def load_demo_register_data(people: dict[str, Person], *, company: Organisation) -> None:
+    """Newborns, identity documents and a liquidation (DEMO_NEWBORNS, DEMO_DOCUMENTS); the children
+    are added to `people`. Idempotent: what exists keeps its dates."""
+    today = timezone.localdate()
+    for key, (parent_key, code, first, last, days_ago) in DEMO_NEWBORNS.items():
+        parent = people[parent_key]
+        child, _ = Person.objects.get_or_create(
+            personal_code=code,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "birth_date": today - timedelta(days=days_ago),
+                "municipality": parent.municipality,
+                "has_eid": False,
+            },
+        )
+        ParentChild.objects.get_or_create(parent=parent, child=child)
+        people[key] = child
+    for holder, (kind, number, days) in DEMO_DOCUMENTS.items():
+        RegisterDocument.objects.get_or_create(
+            number=number,
+            defaults={"person": people[holder], "kind": kind, "expires_on": today + timedelta(days=days)},
+        )
+    OrganisationLiquidation.objects.get_or_create(
+        organisation=company, defaults={"started_on": today - timedelta(days=DEMO_LIQUIDATION_DAYS_AGO)}
+    )
+
+
+def load_demo_notice_choices(people: dict[str, Person]) -> None:
+    """DEMO_PHONES and DEMO_NOTICE_CHOICES, where the person has none yet (what they changed stays)."""
+    for key, phone in DEMO_PHONES.items():
+        Person.objects.filter(pk=people[key].pk, phone="").update(phone=phone)
+        people[key].refresh_from_db(fields=["phone"])
+    for key, choices in DEMO_NOTICE_CHOICES.items():
+        for kind, channels in choices.items():
+            NoticePreference.objects.get_or_create(person=people[key], kind=kind, defaults=channels)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kernel.collation import latvian
 from kernel.constants import PartyKind
 from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
@@ -126,7 +127,7 @@ def user_is_official(*, user: User) -> bool:
 
 
 def demo_login_persons() -> QuerySet[Person]:
-    return Person.objects.select_related("user").order_by("last_name", "first_name")
+    return Person.objects.select_related("user").order_by(latvian("last_name"), latvian("first_name"), "pk")
 
 
 def persons_by_personal_code(*, personal_code: str) -> QuerySet[Person]:
@@ -327,3 +328,76 @@ def contact_details(*, party) -> ContactDetails:
         email_possible=notice_email_possible(party=party),
         sms_possible=notice_sms_possible(party=party),
     )
+
+
+# --- register data and opt-in for the proactive notices (issue 12, item 5) ----------------------------
+# Each returns a queryset that the rule scan (requests_registry.services.proactive) composes into one SQL
+# statement per rule: nothing here is evaluated per person. `child` and `person` may be OuterRef()s.
+
+
+def register_document_kinds() -> list[tuple[str, str]]:
+    """The kinds of identity document the register knows (value, label): a rule's choices."""
+    from .models import RegisterDocumentKind
+
+    return list(RegisterDocumentKind.choices)
+
+
+def register_document_kind_label(*, kind: str) -> str:
+    from .models import RegisterDocumentKind
+
+    return str(RegisterDocumentKind(kind).label) if kind in RegisterDocumentKind.values else kind
+
+
+def register_documents_expiring(*, kind: str, first_day, last_day) -> QuerySet:
+    """Documents of `kind` valid until a day in [first_day, last_day] (by the (kind, expires_on) index)."""
+    from .models import RegisterDocument
+
+    return RegisterDocument.objects.filter(kind=kind, expires_on__gte=first_day, expires_on__lte=last_day)
+
+
+def parent_links_of_children_born(*, first_day, last_day) -> QuerySet:
+    """The parent–child links of the children born in [first_day, last_day]."""
+    from .models import ParentChild
+
+    return ParentChild.objects.filter(child__birth_date__gte=first_day, child__birth_date__lte=last_day)
+
+
+def parent_links_of(*, child) -> QuerySet:
+    """A child's links to its parents (`child` an id or an OuterRef: usable in Exists)."""
+    from .models import ParentChild
+
+    return ParentChild.objects.filter(child_id=child)
+
+
+def liquidations_started(*, first_day, last_day) -> QuerySet:
+    """The companies whose liquidation started in [first_day, last_day]."""
+    from .models import OrganisationLiquidation
+
+    return OrganisationLiquidation.objects.filter(started_on__gte=first_day, started_on__lte=last_day)
+
+
+def _opted_in(kind: str, party_field: str) -> QuerySet:
+    # Opted in: e-mail or SMS chosen for a kind that goes to the e-account only until one is
+    # (constants.OPT_IN_NOTICE_KINDS), with the address or the number to use it (as notice_channels; a
+    # choice kept while its channel cannot be used is not an opt-in, and the one-click opt-out cannot
+    # clear it: notice_choices_set keeps it). A row with neither is the default, not an opt-in.
+    return NoticePreference.objects.filter(kind=NoticeKind(kind), **{f"{party_field}__isnull": False}).filter(
+        (Q(email=True) & ~Q(**{f"{party_field}__email": ""}))
+        | (Q(sms=True) & ~Q(**{f"{party_field}__phone": ""}))
+    )
+
+
+def notice_opted_in_person_ids(*, kind: str) -> QuerySet:
+    """The ids of the persons who opted in to notices of `kind` (a values queryset: a subquery)."""
+    return _opted_in(kind, "person").values("person_id")
+
+
+def notice_opted_in_organisation_ids(*, kind: str) -> QuerySet:
+    """The ids of the organisations that opted in to notices of `kind` (a values queryset)."""
+    return _opted_in(kind, "organisation").values("organisation_id")
+
+
+def notice_opted_in(*, party, kind: str) -> bool:
+    """Has `party` opted in to notices of `kind` (e-mail or SMS chosen)?"""
+    field = "person" if isinstance(party, Person) else "organisation"
+    return _opted_in(kind, field).filter(**_party_filter(party)).exists()

@@ -6,6 +6,7 @@ turns on the deploy checks' demands and refuses to start without the required va
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "catalogue",
     "eaccount",
     "delegation",
+    "notifications",
     "requests_registry",
     "portal",
 ]
@@ -276,6 +278,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api_clients.tasks.idempotency_records_purge",
         "schedule": 3600.0,
     },
+    # notifications due by next_attempt_at: retries with backoff, the morning's SMS, tasks the broker lost
+    "notifications-redeliver-due": {
+        "task": "notifications.tasks.notifications_redeliver_due",
+        "schedule": 30.0,
+    },
+    # services' satisfaction thresholds: the agency's admins told once per crossing
+    "satisfaction-thresholds-evaluate": {
+        "task": "requests_registry.tasks.satisfaction_thresholds_evaluate",
+        "schedule": 900.0,
+    },
+    # delivered notifications' texts past NOTIFICATIONS_RETENTION_DAYS
+    "notifications-purge-delivered": {
+        "task": "notifications.tasks.notifications_purge_delivered",
+        "schedule": 86400.0,
+    },
+    # proactive reminders and offers: the agencies' rules scanned set-based, the claimed notices sent
+    "proactive-rules-run": {"task": "requests_registry.tasks.proactive_rules_run", "schedule": 900.0},
 }
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")
@@ -334,6 +353,33 @@ if _mail_backend.endswith(".smtp.EmailBackend"):
         _mail_options |= {"username": env("EMAIL_HOST_USER"), "password": env("EMAIL_HOST_PASSWORD", "")}
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portals@example.lv")
+
+# Notifications (notifications.services): SMS through an adapter (notifications.sms). The file backend
+# writes each SMS to SMS_FILE_PATH; the HTTP gateway posts to SMS_GATEWAY_URL and answers within
+# SMS_GATEWAY_TIMEOUT (< a task's soft time limit), its signed delivery receipts checked with
+# SMS_RECEIPT_SECRET (no secret: every receipt is refused).
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    "notifications.sms.HttpGatewaySmsBackend"
+    if env("SMS_GATEWAY_URL")
+    else "notifications.sms.FileSmsBackend",
+)
+SMS_FILE_PATH = Path(env("SMS_FILE_PATH", str(Path(tempfile.gettempdir()) / "pspp-sms")))
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")
+SMS_RECEIPT_SECRET = env("SMS_RECEIPT_SECRET", "")
+SMS_GATEWAY_TIMEOUT = 10
+# no SMS from 22:00 to 08:00 Riga time: kept for the morning
+NOTIFICATIONS_SMS_QUIET_HOURS = (22, 8)
+NOTIFICATIONS_RETENTION_DAYS = int(env("NOTIFICATIONS_RETENTION_DAYS", "30"))
+NOTIFICATIONS_AGENCY_RATE_PER_MINUTE = int(env("NOTIFICATIONS_AGENCY_RATE_PER_MINUTE", "600"))
+NOTIFICATIONS_RETRY_HOURS = int(env("NOTIFICATIONS_RETRY_HOURS", "24"))
+# the Celery queue of the delivery tasks ("": the default queue)
+NOTIFICATIONS_QUEUE = env("NOTIFICATIONS_QUEUE", "")
+# the portal's own address, for links that leave it (an e-mail's opt-out link); "" keeps them relative
+PORTAL_BASE_URL = env(
+    "PORTAL_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else ""
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,10 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 from .views_dashboard import dashboard_view
+from .views_documents import documents_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/dashboard/", dashboard_view, name="dashboard"),
+    path("account/documents/", documents_view, name="documents"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/history/", include("portal.views_history")),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("services/", include("catalogue.urls")),
     path("cases/", include("requests_registry.urls")),
     path("delegation/", include("delegation.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("api/v1/", include("requests_registry.api.urls")),
     path("admin/", admin.site.urls),

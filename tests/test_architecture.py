@@ -18,6 +18,7 @@ OUR_APPS = (
     "catalogue",
     "eaccount",
     "delegation",
+    "notifications",
     "requests_registry",
     "portal",
 )

@@ -1,13 +1,14 @@
 """A worker killed with SIGKILL mid-way through 1,000 notifications: none lost, none doubled.
 
 A real prefork worker (a subprocess) on the Redis broker sends case notifications (an e-account
-message and an e-mail each) to a loopback SMTP server in this process. When about 300 e-mails have
+message and an e-mail each, through notifications.notify: the e-mail by its own task, on the same
+queue) to a loopback SMTP server in this process. When about 300 e-mails have
 arrived its whole process group is killed with SIGKILL (no warm shutdown: nothing acknowledged, nothing
 given back), and a second worker is started. The tasks the first one held stay "unacked" in Redis until
 the broker's visibility timeout; then the new worker takes them back. A task the killed worker had just
 taken from Redis but not yet recorded as unacknowledged is gone from the broker: beat's
-case_notifications_resend_missing finds its change without a notice and sends it again (the test plays
-beat). All 1,000 must be done within a minute of the restart, each e-mail exactly once and each
+case_notifications_resend_missing finds its change without a notice and sends it again, and
+notifications_redeliver_due hands out again an e-mail whose task was lost (the test plays beat). All 1,000 must be done within a minute of the restart, each e-mail exactly once and each
 e-account message exactly once.
 
 PostgreSQL only: the worker is another process and must see this test's database.
@@ -40,6 +41,7 @@ from django.db.models import Count
 from redis import Redis
 
 from eaccount.models import Message, Person
+from notifications.services import notifications_redeliver_due
 from portal.celery import app as celery_app
 from requests_registry.models import Case, StatusChange
 from requests_registry.services import case_notifications_missing
@@ -61,7 +63,13 @@ def test_every_task_ends_before_the_broker_hands_it_out_again():
     import importlib
 
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    for module in ("requests_registry.tasks", "outbox.tasks", "eaccount.tasks", "api_clients.tasks"):
+    for module in (
+        "requests_registry.tasks",
+        "notifications.tasks",
+        "outbox.tasks",
+        "eaccount.tasks",
+        "api_clients.tasks",
+    ):
         importlib.import_module(module)
     ours = {name: task for name, task in celery_app.tasks.items() if not name.startswith("celery.")}
     assert len(ours) >= 5
@@ -72,6 +80,7 @@ def test_every_task_ends_before_the_broker_hands_it_out_again():
             f"{name}: soft {soft} s, hard {hard} s, visibility {visibility} s"
         )
     assert celery_app.conf.task_soft_time_limit > settings.SMTP_TIMEOUT
+    assert celery_app.conf.task_soft_time_limit > settings.SMS_GATEWAY_TIMEOUT
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert (
         visibility + options["unacked_restore_interval"] * options["unacked_restore_throttle"] < DONE_WITHIN
@@ -123,7 +132,7 @@ def _notification_jobs(n: int) -> list[tuple[Case, StatusChange, str]]:
     return [(case, change_of[case.pk], person.email) for case, person in zip(cases, persons, strict=True)]
 
 
-def _worker_env(smtp_port: int) -> dict[str, str]:
+def _worker_env(smtp_port: int, queue: str) -> dict[str, str]:
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
@@ -141,6 +150,8 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
         # the test database, not the one in the environment
         "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # the e-mails' own tasks (notifications) go to the test's queue too
+        "NOTIFICATIONS_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
@@ -174,14 +185,14 @@ def _stop(worker: subprocess.Popen | None) -> None:
         worker.wait(timeout=10)
 
 
-def _unacked(redis, queue: str) -> dict[str, list]:
-    """The messages of `queue` that Redis handed out and nobody acknowledged: delivery tag -> args."""
+def _unacked(redis, queue: str) -> dict[str, tuple[str, list]]:
+    """The messages of `queue` that Redis handed out and nobody acknowledged: delivery tag -> (task, args)."""
     held = {}
     for tag, raw in redis.hgetall("unacked").items():
         payload, _exchange, routing_key = json.loads(raw)
         if routing_key == queue:
             args, _kwargs, _embed = json.loads(base64.b64decode(payload["body"]))
-            held[tag.decode()] = args
+            held[tag.decode()] = (payload["headers"]["task"], args)
     return held
 
 
@@ -217,13 +228,13 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
         jobs = _notification_jobs(JOBS)
         set_up = time.monotonic() - started
         email_of = {email_address: (case, change) for case, change, email_address in jobs}
-        env = _worker_env(smtp.port)
+        env = _worker_env(smtp.port, queue)
 
         # when a worker has sent about 300 of them ...
         first = _start_worker(queue, env, log)
         for case, change, _email in jobs:
             case_notify_client.apply_async(args=(case.pk, change.pk), queue=queue, ignore_result=True)
-        reached = _wait_until(lambda: inbox.distinct() >= KILL_AT, timeout=60, worker=first)
+        reached = _wait_until(lambda: inbox.distinct() >= KILL_AT, timeout=120, worker=first)
         assert reached, f"the first worker sent {inbox.distinct()} e-mails: {_log_tail(log)}"
         # ... and is killed, all its processes, with SIGKILL
         os.killpg(first.pid, signal.SIGKILL)
@@ -233,7 +244,11 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
         messages_at_kill = Message.objects.filter(source_key__startswith="case-status:").count()
         held_at_kill = _unacked(redis, queue)
         ran_before_kill = Message.objects.filter(
-            source_key__in=[f"case-status:{args[1]}" for args in held_at_kill.values()]
+            source_key__in=[
+                f"case-status:{args[1]}"
+                for task, args in held_at_kill.values()
+                if task == case_notify_client.name
+            ]
         ).count()
 
         # and a new worker is started
@@ -252,9 +267,12 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
                 for case_id, change_id in case_notifications_missing():
                     resent.append(change_id)
                     case_notify_client.apply_async(args=(case_id, change_id), queue=queue, ignore_result=True)
+                # and notifications_redeliver_due: an e-mail whose own task was lost is handed out again
+                redelivered.append(notifications_redeliver_due(queue=queue))
             return False
 
         beat = {"at": time.monotonic()}
+        redelivered: list[int] = []
         _wait_until(done_or_beat, timeout=deadline - time.monotonic(), worker=second)
         # and every task is done: acknowledged, nothing of the queue left to run (or to run again; a task
         # the first worker had run but not acknowledged runs again after the visibility timeout)
@@ -288,7 +306,8 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
             f"restart to the last e-mail {last_mail_at - restarted:.1f} s, to all tasks done "
             f"{all_done_at - restarted:.1f} s; lost {len(lost)}, e-mails doubled "
             f"{sum(n - 1 for n in doubled.values())}, e-account messages {message_count} "
-            f"(doubled {messages_doubled}); sent again by beat {len(resent)}; left unacked {left_unacked}, "
+            f"(doubled {messages_doubled}); sent again by beat {len(resent)}, e-mails handed out again "
+            f"{sum(redelivered)}; left unacked {left_unacked}, "
             f"queued {left_queued}; "
             f"test {time.monotonic() - started:.1f} s"
         )

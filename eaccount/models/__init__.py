@@ -1,6 +1,7 @@
 """The e-account's models by topic: `parties` (persons, organisations, register data), `users`
 (logins, staff roles), `inbox` (messages and documents), `contacts` (e-mail addresses waiting for
-confirmation, notice choices)."""
+confirmation, notice choices), `register` (identity documents' expiry, liquidations: what proactive
+notices read)."""
 
 from .contacts import NoticePreference, PendingEmail
 from .inbox import Document, Message, _inbox_upload_to
@@ -13,6 +14,7 @@ from .parties import (
     ParentChild,
     Person,
 )
+from .register import OrganisationLiquidation, RegisterDocument, RegisterDocumentKind
 from .users import StaffRole, StaffRoleQuerySet, User
 
 __all__ = [
@@ -24,9 +26,12 @@ __all__ = [
     "Message",
     "NoticePreference",
     "Organisation",
+    "OrganisationLiquidation",
     "ParentChild",
     "PendingEmail",
     "Person",
+    "RegisterDocument",
+    "RegisterDocumentKind",
     "StaffRole",
     "StaffRoleQuerySet",
     "User",

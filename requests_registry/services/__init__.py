@@ -7,6 +7,7 @@ its history row and its audit event, and enqueues notifications on commit.
 - results: result documents and the client's status notices
 - consultations: consultations and feedback
 - reads: reads of a client's case kept in the audit trail (officials, the client's side, the API)
+- thresholds: services' satisfaction thresholds, set by agency admins and evaluated by beat
 """
 
 from .consultations import consultation_register, feedback_give_for_case, feedback_give_for_consultation
@@ -30,6 +31,11 @@ from .results import (
     case_notify_client_send,
 )
 from .submission import case_open_for_subject, case_register_received, case_submit, case_validate_form
+from .thresholds import (
+    satisfaction_threshold_remove,
+    satisfaction_threshold_set,
+    satisfaction_thresholds_evaluate,
+)
 
 __all__ = [
     "case_api_list_record",
@@ -52,4 +58,7 @@ __all__ = [
     "consultation_register",
     "feedback_give_for_case",
     "feedback_give_for_consultation",
+    "satisfaction_threshold_remove",
+    "satisfaction_threshold_set",
+    "satisfaction_thresholds_evaluate",
 ]

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.files import File
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.services as audit
-from eaccount.inbox import document_deliver, message_send, message_send_once, message_source_keys_existing
+from eaccount.inbox import document_deliver, message_by_source_key, message_source_keys_existing
 from kernel.actors import Actor
+from notifications.services import notify
+from notifications.topics import Localised
 from outbox import services as outbox
 
 from .. import rules
@@ -57,9 +58,29 @@ def case_attach_result(
             locked.result_document_name = attachment.original_name
             locked.save(update_fields=["result_document", "result_document_name", "updated_at"])
             issuer = locked.service.agency.name
-            doc_title = (title or "").strip() or _("Result of case %(number)s") % {"number": locked.number}
+            service = locked.service
+            given = (title or "").strip()
+            doc_title = given or _("Result of case %(number)s") % {"number": locked.number}
+            message_key = f"case-result-message:{attachment.pk}"
+            notify(
+                party=locked.client,
+                topic="case_result_ready",
+                context={
+                    "number": locked.number,
+                    "service": Localised(service.title_lv, service.title_en),
+                    "title": Localised(given, given)
+                    if given
+                    else Localised(f"Lietas {locked.number} rezultāts", f"Result of case {locked.number}"),
+                },
+                dedupe_key=message_key,
+                actor=actor,
+                service_code=service.code,
+                link_url=locked.get_absolute_url(),
+                case_number=locked.number,
+            )
             attachment.file.open("rb")
             try:
+                # the document comes with the notice's e-account message, as its attachment
                 document_deliver(
                     to=locked.client,
                     title=doc_title,
@@ -68,19 +89,11 @@ def case_attach_result(
                     issuer_label=issuer,
                     link_url=locked.get_absolute_url(),
                     source_key=f"case-result:{attachment.pk}",
-                    service_code=locked.service.code,
+                    service_code=service.code,
+                    message=message_by_source_key(source_key=message_key),
                 )
             finally:
                 attachment.file.close()
-            message_send(
-                to=locked.client,
-                sender_label=issuer,
-                subject=_("The result of your case %(number)s is ready") % {"number": locked.number},
-                body=doc_title,
-                link_url=locked.get_absolute_url(),
-                source_key=f"case-result-message:{attachment.pk}",
-                service_code=locked.service.code,
-            )
             audit.record(
                 action="case.attach_result",
                 actor=actor,
@@ -105,16 +118,19 @@ def _sender_label(change: StatusChange) -> str:
     return change.case.service.agency.name
 
 
+def _notice_topic(to_status: str) -> str:
+    return "case_needs_information" if to_status == CaseStatus.NEEDS_INFO else "case_status_changed"
+
+
 def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
-    """E-mail the client person about a visible status change (and leave a message in the e-account).
+    """Tell the client about a visible status change, through notifications.notify: the e-account
+    message (keyed by the change), and an e-mail or SMS by the client's choices, each sent by its own
+    task after the commit. Returns whether this call recorded the notice (False when it was already).
 
-    Safe to run twice: the e-account message is keyed by the change, and the e-mail is sent only
-    when that message is new. Returns whether an e-mail was sent.
-
-    The message is committed only once the SMTP server has taken the e-mail (and before the QUIT):
-    a worker killed in between leaves neither, and the task run again sends both, so none is lost.
-    The e-mail would go twice only if the worker died between the server's "250" and the COMMIT. A
-    run beside this one waits on the message's unique key, then finds it and sends nothing.
+    Safe to run twice: notify records a dedupe key (the change) once per recipient and channel, and a
+    run beside this one waits on that key, then finds it and records nothing. A worker killed before
+    the commit leaves nothing and the task runs again; after it, the e-mail's own task (or beat's
+    notifications_redeliver_due) sends it, once.
     """
     change = (
         StatusChange.objects.select_related(
@@ -126,46 +142,23 @@ def case_notify_client_send(*, case_id: int, status_change_id: int) -> bool:
     if change is None:
         return False
     case = change.case
-    key = f"case-status:{change.pk}"
-    subject = _("Case %(number)s: %(status)s") % {
-        "number": case.number,
-        "status": CaseStatus(change.to_status).label,
-    }
-    body_lines = [
-        _("Service: %(service)s") % {"service": case.service.title},
-        _("Status: %(status)s") % {"status": CaseStatus(change.to_status).label},
-    ]
-    if change.note:
-        body_lines.append(change.note)
-    body = "\n".join(body_lines)
-    notice = {
-        "to": case.client,
-        "sender_label": _sender_label(change),
-        "subject": subject,
-        "body": body,
-        "link_url": case.get_absolute_url(),
-        "source_key": key,
-        "service_code": case.service.code,
-    }
-    email = case.client_person.email if case.client_person_id else case.client_organisation.email
-    if not email:
-        message_send_once(**notice)
-        return False
-    mailer = mailers.default
-    try:
-        with transaction.atomic():
-            if not message_send_once(**notice):
-                return False
-            mailer.open()
-            mailer.send_messages([EmailMessage(subject=str(subject), body=body, to=[email])])
-    except Exception:
-        # the mail server refused or did not answer (SMTP_TIMEOUT), or the task's soft time limit came:
-        # the e-account message is kept all the same, the task fails
-        message_send_once(**notice)
-        raise
-    finally:
-        mailer.close()
-    return True
+    service = case.service
+    created = notify(
+        party=case.client,
+        topic=_notice_topic(change.to_status),
+        context={
+            "number": case.number,
+            "service": Localised(service.title_lv, service.title_en),
+            "status": CaseStatus(change.to_status).label,
+            "note": change.note,
+        },
+        dedupe_key=_notice_key(change.pk),
+        service_code=service.code,
+        sender_label=_sender_label(change),
+        link_url=case.get_absolute_url(),
+        case_number=case.number,
+    )
+    return bool(created)
 
 
 # A notice whose task the broker lost is sent again by beat (case_notifications_resend_missing): Redis

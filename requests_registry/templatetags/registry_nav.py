@@ -1,5 +1,6 @@
 from django import template
 
+from eaccount import selectors as eaccount_selectors
 from requests_registry.selectors import staff_agency_ids
 
 register = template.Library()
@@ -13,3 +14,13 @@ def is_agency_staff(context) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return bool(staff_agency_ids(user=user))
+
+
+@register.simple_tag(takes_context=True)
+def administers_agency(context) -> bool:
+    """Whether to show the agency admin's pages (thresholds, reminder rules, notification counts)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(eaccount_selectors.agency_ids_administered(user=user))

@@ -1,33 +1,48 @@
-"""case_notify_client: thin, idempotent, enqueued on commit; once through a real worker on Redis."""
+"""case_notify_client: thin, idempotent, enqueued on commit; once through a real worker on Redis. The notice
+goes through notifications.notify: the e-account message at once, the e-mail by its own task after the
+commit (notifications/tests cover that task's faults)."""
 
 import smtplib
+import time
 from unittest import mock
 
 import pytest
 from celery.result import EagerResult
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.utils import timezone
 
 from eaccount.models import Message
 from kernel.actors import Actor
+from notifications import tasks as notification_tasks
+from notifications.models import Notification
 from requests_registry import services, tasks
 from requests_registry.constants import Basis, CaseStatus, Channel
 
 from .factories import VALID_DATA, CaseFactory, ServiceFactory, UserFactory
 
 
+def _email_notice(change):
+    return Notification.objects.get(dedupe_key=f"case-status:{change.pk}", channel="email")
+
+
 @pytest.mark.django_db
-def test_task_is_late_acknowledged_and_runs_eagerly_twice_safely():
+def test_task_is_late_acknowledged_and_runs_eagerly_twice_safely(django_capture_on_commit_callbacks):
     assert tasks.case_notify_client.acks_late is True
     case = CaseFactory()
     change = case.status_changes.get()
-    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
-    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is False
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the e-mail is sent by its own task, after the commit
+        assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
+        assert tasks.case_notify_client.delay(case.pk, change.pk).get() is False
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_a_worker_dying_before_the_mail_server_took_the_e_mail_leaves_nothing_half_done():
+def test_a_worker_dying_before_the_mail_server_took_the_e_mail_sends_it_once_when_run_again(
+    django_capture_on_commit_callbacks,
+):
     # given a notification whose e-mail is being sent when the worker dies
     case = CaseFactory()
     change = case.status_changes.get()
@@ -35,25 +50,35 @@ def test_a_worker_dying_before_the_mail_server_took_the_e_mail_leaves_nothing_ha
     with (
         mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=SystemExit("killed")),
         pytest.raises(SystemExit),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         tasks.case_notify_client.delay(case.pk, change.pk)
-    # then no e-account message is left without its e-mail, and the task run again sends both
-    assert not Message.objects.filter(source_key=key).exists() and mail.outbox == []
-    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is True
+    # then the e-account message is there, the e-mail still waits to be sent (its attempt rolled back) ...
+    assert Message.objects.filter(source_key=key).count() == 1 and mail.outbox == []
+    assert _email_notice(change).state == "created" and _email_notice(change).attempts == 0
+    # ... and its task run again (the broker gives it out again, or beat) sends it, once
+    assert notification_tasks.notification_deliver.delay(_email_notice(change).pk).get() == "delivered"
+    assert notification_tasks.notification_deliver.delay(_email_notice(change).pk).get() == "skipped"
+    assert tasks.case_notify_client.delay(case.pk, change.pk).get() is False
     assert Message.objects.filter(source_key=key).count() == 1 and len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_a_mail_server_that_refuses_the_e_mail_fails_the_task_and_keeps_the_e_account_message():
+def test_a_mail_server_that_refuses_the_e_mail_keeps_the_e_account_message_and_retries_later(
+    django_capture_on_commit_callbacks,
+):
     case = CaseFactory()
     change = case.status_changes.get()
     refused = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
     with (
         mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=refused),
-        pytest.raises(smtplib.SMTPServerDisconnected),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         tasks.case_notify_client.delay(case.pk, change.pk)
     assert Message.objects.filter(source_key=f"case-status:{change.pk}").count() == 1
+    notice = _email_notice(change)
+    assert notice.state == "temporary_failure" and notice.attempts == 1
+    assert notice.next_attempt_at > timezone.now() and "SMTPServerDisconnected" in notice.last_error
 
 
 @pytest.mark.django_db
@@ -77,10 +102,15 @@ def test_notification_through_a_real_worker(celery_worker_thread):
         data=dict(VALID_DATA),
     )
     change = case.status_changes.get()
-    # when the task goes through the broker to the worker
+    # when the task goes through the broker to the worker (and the e-mail's task after it)
     result = tasks.case_notify_client.delay(case.pk, change.pk)
     assert not isinstance(result, EagerResult)
     result.get(timeout=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not Notification.objects.filter(
+        dedupe_key=f"case-status:{change.pk}", channel="email", state="delivered"
+    ):
+        time.sleep(0.1)
     # then exactly one message and one e-mail exist, whichever of the two runs (on commit + this one) came first
     assert Message.objects.filter(source_key=f"case-status:{change.pk}").count() == 1
     assert len([m for m in mail.outbox if case.number in m.subject]) == 1

@@ -471,6 +471,7 @@ def test_consultation_form_says_an_invalid_personal_code_is_invalid(client, code
 
 
 def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
+    from eaccount.models import Document, Message
     from requests_registry import services
 
     user = UserFactory()
@@ -484,16 +485,18 @@ def test_inbox_shows_result_document_and_messages_of_the_principal_only(client):
     other = UserFactory()
     login(client, user)
 
-    page = client.get(reverse("eaccount:inbox"))
+    documents = client.get(reverse("documents"))
+    document = Document.objects.get(person=user.person)
+    message = Message.objects.get(person=user.person, attachments=document)
+    message_page = client.get(reverse("eaccount:inbox-message", kwargs={"pk": message.pk}))
 
-    html = page.content.decode()
-    assert page.status_code == 200 and "lemums.pdf" in html and case.number in html
-    document = page.context["documents"][0]
+    assert documents.status_code == 200 and "lemums.pdf" in documents.content.decode()
+    assert message.case_number == case.number and message_page.context["attachments"] == [document]
     download = client.get(reverse("eaccount:inbox-document", kwargs={"pk": document.pk}))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     login(client, other)
     assert client.get(reverse("eaccount:inbox-document", kwargs={"pk": document.pk})).status_code == 404
-    assert list(client.get(reverse("eaccount:inbox")).context["documents"]) == []
+    assert client.get(reverse("documents")).context["page"].entries == []
     assert document.service_code == case.service.code
 
 

@@ -1,5 +1,5 @@
 """The registry's pages, thin: forms in, one selector or service call, render. By who uses them:
-`citizens` and `staff`."""
+`citizens`, `staff` and `thresholds` (the agency admin's satisfaction thresholds)."""
 
 from .citizens import (
     apply_view,
@@ -23,6 +23,7 @@ from .staff import (
     agency_case_take_view,
     consultation_new_view,
 )
+from .thresholds import satisfaction_threshold_edit_view, satisfaction_thresholds_view
 
 __all__ = [
     "agency_case_detail_view",
@@ -43,4 +44,6 @@ __all__ = [
     "consultation_new_view",
     "my_cases_view",
     "my_consultations_view",
+    "satisfaction_threshold_edit_view",
+    "satisfaction_thresholds_view",
 ]
