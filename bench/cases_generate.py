@@ -119,7 +119,7 @@ def ensure_persons(cursor, wanted: int) -> list[int]:
     if have < wanted:
         now = ts(datetime.now(UTC))
         lines = (
-            f"{personal_code(n)}\t{BENCH_FIRST_NAME}\tPerson{n}\t\\N\t\\N\t\t\t\tt\t{now}"
+            f"{personal_code(n)}\t{BENCH_FIRST_NAME}\tPerson{n}\t\\N\t\\N\t\t\t\tt\t{now}\tlv"
             for n in range(have, wanted)
         )
         copy_lines(
@@ -136,6 +136,7 @@ def ensure_persons(cursor, wanted: int) -> list[int]:
                 "address",
                 "has_eid",
                 "created_at",
+                "preferred_language",
             ],
             lines,
         )
