@@ -636,6 +636,37 @@ def _sorted_channels(channels: Iterable[str]) -> list[str]:
     return sorted({str(c) for c in channels}, key=order.__getitem__)
 
 
+def notice_opt_out_by_link(*, party, kind: str) -> bool:
+    """The one-click stop of a reminder's or an offer's link (concept 4.4.2.8): e-mail and SMS of that
+    opt-in kind off for `party`. The link is signed and names the party and the kind; whoever holds it
+    (the person it was sent to) may stop those notices, never start any or touch another kind — so no
+    login is asked. Audited as "notices.opt_out" by the link. True if something was on."""
+    if kind not in OPT_IN_NOTICE_KINDS:
+        raise Invalid(field_errors={"__all__": [_("Unknown kind of notice.")]})
+    with transaction.atomic():
+        locked = _locked(party)
+        now = timezone.now()
+        stopped = (
+            NoticePreference.objects.filter(**_party_fields(locked), kind=kind)
+            .filter(Q(email=True) | Q(sms=True))
+            .update(email=False, sms=False, updated_at=now)
+        )
+        if stopped:
+            audit.record(
+                action="notices.opt_out",
+                actor=Actor.system("opt-out link"),
+                acting_for=locked,
+                target=locked,
+                data={
+                    **_audit_party_data(locked),
+                    "kind": kind,
+                    "channels": ["e_account"],
+                    "at": now.isoformat(),
+                },
+            )
+    return bool(stopped)
+
+
 def notice_choices_set(*, actor: Actor, party, choices: Mapping[str, Iterable[str]]) -> dict:
     """Set the channels of each kind of notice named in `choices` ({kind: channels}; the e-account
     is always on whatever is given). E-mail needs a confirmed address and SMS a mobile number:

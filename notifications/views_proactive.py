@@ -90,28 +90,28 @@ KIND_TEXTS = {
 }
 
 
-@assurance_required(AssuranceLevel.SUBSTANTIAL)
 @require_http_methods(["GET", "POST"])
 def opt_out_view(request, token):
-    """The link of a proactive notice: GET shows what stops and one button; POST stops it (through
-    eaccount's audited notice choices). The signed link names the party and the kind; the user must be
-    logged in and allowed to change that party's choices (themselves, a parent for a minor, a board
-    member for the company): a forged link, or another's, is "not found"."""
+    """The link of a proactive notice: GET shows what stops and one button; POST stops it. The signed
+    link names the party and the kind and is the authority (no login: one click from an e-mail); it
+    can only stop notices of its own kind. A forged link is "not found". The party's name is shown
+    only to a user who may change its choices."""
     opt_out = proactive.opt_out_read(token=token)
-    if opt_out is None or not eaccount_rules.contacts_edit_allowed(user=request.user, party=opt_out.party):
+    if opt_out is None:
         raise Http404
     done = False
     if request.method == "POST":
-        eaccount_services.notice_choices_set(
-            actor=request.actor, party=opt_out.party, choices={opt_out.kind: []}
-        )
+        eaccount_services.notice_opt_out_by_link(party=opt_out.party, kind=opt_out.kind)
         done = True
     opted_in = eaccount_selectors.notice_opted_in(party=opt_out.party, kind=opt_out.kind)
+    may_see = request.user.is_authenticated and eaccount_rules.contacts_edit_allowed(
+        user=request.user, party=opt_out.party
+    )
     return render(
         request,
         "notifications/proactive_stop.html",
         {
-            "party": opt_out.party,
+            "party": opt_out.party if may_see else None,
             "kind_label": KIND_TEXTS.get(opt_out.kind, opt_out.kind),
             "done": done,
             "opted_in": opted_in,

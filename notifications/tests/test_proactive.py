@@ -244,13 +244,16 @@ def test_the_link_stops_only_its_kind(client):
     assert not _opted_in(user.person, kind="reminder") and _opted_in(user.person, kind="proactive_offer")
 
 
-def test_a_logged_out_visitor_is_asked_to_log_in_first(client):
+def test_the_link_works_without_logging_in_and_shows_no_name(client):
     user = _opted_in_user()
 
+    page = client.get(_stop_url(user.person))
     response = client.post(_stop_url(user.person))
 
-    assert response.status_code == 302 and "login" in response["Location"]
-    assert _opted_in(user.person)
+    assert page.status_code == 200 and user.person.last_name not in page.content.decode()
+    assert response.status_code == 200 and not _opted_in(user.person)
+    event = AuditEvent.objects.get(action="notices.opt_out")
+    assert event.data["kind"] == "proactive_offer"
 
 
 def test_a_parent_stops_the_offers_of_their_minor_child(client):
@@ -286,13 +289,14 @@ def test_a_forged_link_is_refused(client, forgery):
     assert _opted_in(user.person)
 
 
-def test_someone_elses_link_is_not_found(client):
-    victim = _opted_in_user()
-    _login(client, UserFactory())
+def test_a_link_stops_its_own_partys_kind_and_starts_nothing(client):
+    holder, other = _opted_in_user(), _opted_in_user()
+    NoticePreference.objects.create(person=holder.person, kind="case_status", email=True, sms=False)
 
-    response = client.post(_stop_url(victim.person))
+    client.post(_stop_url(holder.person))
 
-    assert response.status_code == 404 and _opted_in(victim.person)
+    assert not _opted_in(holder.person) and _opted_in(other.person)
+    assert NoticePreference.objects.get(person=holder.person, kind="case_status").email
 
 
 def test_a_board_member_stops_the_companys_offers(client):

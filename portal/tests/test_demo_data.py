@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from eaccount import selectors
-from eaccount.demo import DEMO_PERSONS
+from eaccount.demo import DEMO_NEWBORNS, DEMO_PERSONS
 from eaccount.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_load_demo_data_twice_changes_nothing(capsys):
     call_command("load_demo_data")
     # then no row was added or removed anywhere
     assert row_counts() == first
-    assert first["eaccount.Person"] == len(DEMO_PERSONS)
+    assert first["eaccount.Person"] == len(DEMO_PERSONS) + len(DEMO_NEWBORNS)
     assert first["catalogue.Service"] > 0
     assert "Demo data ready" in capsys.readouterr().out
 
@@ -39,7 +39,8 @@ def test_demo_people_are_who_the_brief_says():
     assert people["child"].is_minor
     assert not hasattr(people["child"], "user")
     assert not hasattr(people["client_without_eid"], "user")
-    assert people["citizen_parent"].children_links.get().child == people["child"]
+    anna_children = {link.child for link in people["citizen_parent"].children_links.all()}
+    assert people["child"] in anna_children and len(anna_children) == 2  # Jānis and the newborn
     assert people["board_member"].board_memberships.get().organisation.registration_number == "40003000002"
     specialist = people["centre_specialist"].user
     assert len(selectors.centre_ids_for_user(user=specialist)) == 1
