@@ -212,15 +212,28 @@ def case_agency_ids_for_user(*, user, principal=None) -> list[int]:
     return sorted(set(Case.objects.filter(condition).values_list("agency_id", flat=True)))
 
 
+def case_visible_to_principals(*, case: Case, principals) -> bool:
+    """The rule of `_principal_q` for one case already read: its client is one of the principals,
+    and a delegation covers the case's service (`Principal.covers`)."""
+    for principal in principals:
+        client_id = case.client_person_id if principal.is_person else case.client_organisation_id
+        if client_id == principal.id and principal.covers(case.service):
+            return True
+    return False
+
+
 def case_get_for_user(*, user, number: str) -> Case:
-    """A case of a principal the user may act for now; CaseNotFound for every other case, alike."""
+    """A case of a principal the user may act for now; CaseNotFound for every other case, alike.
+
+    Read by its number (the unique index) and then checked against the user's principals (kept for
+    the request and in the cache): one plain query, not the list's OR over every principal."""
     if not case_number_is_valid(number):
         raise CaseNotFound(number)
-    condition = _principal_q(user=user)
-    if condition is None:
+    principals = delegation_selectors.principals_for(user=user)
+    if not principals:
         raise CaseNotFound(number)
-    try:
-        return Case.objects.select_related(
+    found = (
+        Case.objects.select_related(
             "service",
             "service__agency",
             "service_version",
@@ -229,9 +242,14 @@ def case_get_for_user(*, user, number: str) -> Case:
             "submitted_by",
             "submitted_by__person",
             "centre",
-        ).get(condition, number=number)
-    except Case.DoesNotExist:
-        raise CaseNotFound(number) from None
+        )
+        .filter(number=number)
+        .order_by()[:1]  # no ORDER BY id: the planner takes the number's index, not the primary key's
+    )
+    case = found[0] if found else None
+    if case is None or not case_visible_to_principals(case=case, principals=principals):
+        raise CaseNotFound(number)
+    return case
 
 
 def case_services_for_user(*, user, principal=None):
