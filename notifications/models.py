@@ -76,6 +76,8 @@ class Notification(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["recipient_key", "-created_at", "-id"], name="notification_recipient"),
             models.Index(fields=["state", "delivered_at"], name="notification_delivered"),
+            # the agency admin's week (notification_stats_for_agencies)
+            models.Index(fields=["agency", "created_at"], name="notification_agency_week"),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "delegation",
     "notifications",
     "requests_registry",
+    "payments",
     "portal",
 ]
 

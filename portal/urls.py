@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("requests_registry.urls")),
     path("delegation/", include("delegation.urls")),
     path("notifications/", include("notifications.urls")),
+    path("payments/", include("payments.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("api/v1/", include("requests_registry.api.urls")),
     path("admin/", admin.site.urls),

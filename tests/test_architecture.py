@@ -20,6 +20,7 @@ OUR_APPS = (
     "delegation",
     "notifications",
     "requests_registry",
+    "payments",
     "portal",
 )
 

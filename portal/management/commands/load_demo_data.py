@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from catalogue.demo import load_pilot_catalogue
 from eaccount.demo import load_demo_people
+from payments.demo import load_demo_payees
 from requests_registry.demo import load_demo_cases
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         counts = load_pilot_catalogue()
         people = load_demo_people()
         load_demo_cases(people)
+        load_demo_payees()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['agencies']} agencies, {counts['services']} services, "

@@ -1,0 +1,47 @@
+"""The invoice pages in a real browser: Anna's invoice for the Population Register statement (1036,
+demo data and demo payees), axe finds no WCAG 2.1 A/AA violation at 1280, 390 and 320 CSS px and
+nothing scrolls sideways on a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (  # noqa: F401 - the browser tests' fixtures
+    _playwright,
+    assert_no_axe_violations,
+    browser,
+    demo_data,
+    login_as,
+    page,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits(tab, width: int) -> None:
+    scroll_width, inner_width = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"at {width}px the page is {scroll_width}px wide"
+
+
+def test_anna_reads_her_invoice_on_a_desktop_and_a_phone(page, login_as, demo_data):  # noqa: F811
+    from catalogue.models import Service
+    from kernel.actors import Actor
+    from payments import services
+    from payments.demo import load_demo_payees
+    from requests_registry.tests.factories import CaseFactory
+
+    load_demo_payees()
+    anna = demo_data["citizen_parent"]
+    case = CaseFactory(service=Service.objects.get(code="1036"), client_person=anna)
+    invoice = services.invoice_issue(actor=Actor.system("tests"), case=case, kind="prepayment")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login_as(page, "citizen_parent", means="eid_card")
+    for url in ("/payments/", invoice.get_absolute_url()):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(url)
+        expect(page.locator("main")).to_contain_text(invoice.reference_display)
+        assert_no_axe_violations(page)
+        for width in (390, 320):
+            page.set_viewport_size({"width": width, "height": 740})
+            _fits(page, width)
+            assert_no_axe_violations(page)
