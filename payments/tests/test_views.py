@@ -114,7 +114,7 @@ def test_the_pdf_not_made_yet_is_not_found_and_the_page_says_so(client, owner, c
 
     page = client.get(detail_url(invoice))
 
-    assert page.status_code == 200 and b"being prepared" in page.content
+    assert page.status_code == 200 and b'data-testid="invoice-pdf-pending"' in page.content
     assert client.get(pdf_url(invoice)).status_code == 404
 
 

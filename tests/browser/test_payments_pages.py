@@ -5,14 +5,7 @@ nothing scrolls sideways on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401 - the browser tests' fixtures
-    _playwright,
-    assert_no_axe_violations,
-    browser,
-    demo_data,
-    login_as,
-    page,
-)
+from tests.browser.conftest import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +15,7 @@ def _fits(tab, width: int) -> None:
     assert scroll_width <= inner_width, f"at {width}px the page is {scroll_width}px wide"
 
 
-def test_anna_reads_her_invoice_on_a_desktop_and_a_phone(page, login_as, demo_data):  # noqa: F811
+def test_anna_reads_her_invoice_on_a_desktop_and_a_phone(page, login_as, demo_data):
     from catalogue.models import Service
     from kernel.actors import Actor
     from payments import services
