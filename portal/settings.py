@@ -140,10 +140,6 @@ DATABASES = {
 if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     raise ImproperlyConfigured("Production start-up stopped: DATABASE_URL must point to PostgreSQL.")
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if USES_POSTGRES and env("DB_SERVER_SIDE_BINDING", "1") == "1":
-    # parameters bound by the server: psycopg then prepares a statement run 5 times on a connection,
-    # and PostgreSQL stops planning it anew (a case page's 9-table join took 8 ms to plan, 0.6 to run)
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "eaccount.User"
