@@ -378,9 +378,9 @@ def liquidations_started(*, first_day, last_day) -> QuerySet:
 
 def _opted_in(kind: str, party_field: str) -> QuerySet:
     # Opted in: e-mail or SMS chosen for a kind that goes to the e-account only until one is
-    # (constants.OPT_IN_NOTICE_KINDS), with the address or the number to use it (as notice_channels; a
-    # choice kept while its channel cannot be used is not an opt-in, and the one-click opt-out cannot
-    # clear it: notice_choices_set keeps it). A row with neither is the default, not an opt-in.
+    # (constants.OPT_IN_NOTICE_KINDS), with the address or the number to use it (as notice_channels: a
+    # choice kept while its channel cannot be used is not an opt-in; the one-click link clears both).
+    # A row with neither is the default, not an opt-in.
     return NoticePreference.objects.filter(kind=NoticeKind(kind), **{f"{party_field}__isnull": False}).filter(
         (Q(email=True) & ~Q(**{f"{party_field}__email": ""}))
         | (Q(sms=True) & ~Q(**{f"{party_field}__phone": ""}))
