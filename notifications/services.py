@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -352,21 +353,32 @@ def _email_failure_kind(error: Exception) -> str:
     return "technical"
 
 
-def _send_email(notification: Notification) -> None:
+def _send_email(notification: Notification, open_mailers: list) -> None:
+    """Send it; the connection is left open in `open_mailers` for the caller to close after its
+    COMMIT: the QUIT's round trip stays out of the moment between the server's "250" and the COMMIT,
+    where a killed worker leaves an e-mail sent but not recorded (and so sent again)."""
     mailer = mailers.default
-    try:
-        mailer.open()
-        mailer.send_messages(
-            [EmailMessage(subject=notification.subject, body=notification.body, to=[notification.to])]
-        )
-    finally:
-        mailer.close()
+    mailer.open()
+    open_mailers.append(mailer)
+    mailer.send_messages(
+        [EmailMessage(subject=notification.subject, body=notification.body, to=[notification.to])]
+    )
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
     """Send one e-mail or SMS notification; returns its state afterwards, or what held it
     ("skipped": sent or being sent already, "quiet_hours", "rate_limited"). Safe to run twice."""
     now = now or timezone.now()
+    open_mailers: list = []
+    try:
+        return _deliver(notification_id=notification_id, now=now, open_mailers=open_mailers)
+    finally:
+        for mailer in open_mailers:  # after the COMMIT
+            with contextlib.suppress(Exception):
+                mailer.close()
+
+
+def _deliver(*, notification_id: int, now: datetime, open_mailers: list) -> str:
     fallback = None
     with transaction.atomic():
         notification = _locked_to_send(notification_id)
@@ -382,7 +394,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             return "rate_limited"
         notification.attempts += 1
         try:
-            kind, error = _send(notification, now)
+            kind, error = _send(notification, now, open_mailers)
         except Exception as unexpected:  # our fault: recorded, not retried
             logger.exception("Notification %s: technical failure", notification.pk)
             kind, error = "technical", unexpected
@@ -409,13 +421,13 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     return notification.state
 
 
-def _send(notification: Notification, now: datetime) -> tuple[str, Exception | None]:
+def _send(notification: Notification, now: datetime, open_mailers: list) -> tuple[str, Exception | None]:
     """Send it and set its state on success; (failure kind or "", the error)."""
     if notification.channel == NoticeChannel.EMAIL:
         if not notification.to:
             return "permanent", ValueError("no e-mail address")
         try:
-            _send_email(notification)
+            _send_email(notification, open_mailers)
         except Exception as error:
             return _email_failure_kind(error), error
         notification.state = NotificationState.DELIVERED

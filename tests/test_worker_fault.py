@@ -8,7 +8,7 @@ given back), and a second worker is started. The tasks the first one held stay "
 the broker's visibility timeout; then the new worker takes them back. A task the killed worker had just
 taken from Redis but not yet recorded as unacknowledged is gone from the broker: beat's
 case_notifications_resend_missing finds its change without a notice and sends it again, and
-notifications_redeliver_due hands out again an e-mail whose task was lost (the test plays beat). All 1,000 must be done within a minute of the restart, each e-mail exactly once and each
+notifications_redeliver_due hands out again an e-mail whose task was lost (the test plays beat). All 1,000 must be done within 75 s of the restart, each e-mail exactly once and each
 e-account message exactly once.
 
 PostgreSQL only: the worker is another process and must see this test's database.
@@ -51,8 +51,12 @@ from requests_registry.tests.factories import CaseFactory, PersonFactory, Servic
 BASE_DIR = Path(__file__).resolve().parent.parent
 JOBS = 1_000
 KILL_AT = 300  # e-mails received when the first worker is killed
-DONE_WITHIN = 60  # seconds from the restart to the last notification
-WAIT_AFTER_RESTART = 75  # how long the test waits for it at most
+# seconds from the restart to the last notification: a task the dead worker held comes back after the
+# visibility timeout and a restore sweep (45 + 5 s); an e-mail task the broker lost is handed out again
+# by beat REDELIVER_AFTER (50 s) after it was first handed out, at the next beat (5 s here) — so the
+# last one lands 50–65 s after the kill, depending on when it was handed out
+DONE_WITHIN = 75
+WAIT_AFTER_RESTART = 90  # how long the test waits for it at most
 BEAT_EVERY = 5  # how often the test plays beat's resend of lost notices (30 s in production)
 
 
