@@ -188,6 +188,20 @@ def basis_for(*, user, client, service=None) -> str | None:
     return None
 
 
+def delegations_in_force_given(*, principal, on=None) -> list[Delegation]:
+    """The delegations a principal has given that are in force on `on` (today): `Delegation.active`."""
+    field_name = (
+        "principal_organisation" if _kind_of(principal) == PrincipalKind.ORGANISATION else "principal_person"
+    )
+    return list(
+        Delegation.objects.active(on=on)
+        .filter(**{field_name: principal})
+        .select_related("agent")
+        .prefetch_related("services")
+        .order_by("-created_at", "-id")
+    )
+
+
 def delegations_given(*, principal) -> list[Delegation]:
     """The delegations a principal (a Person or an Organisation) has given, newest first."""
     field_name = (

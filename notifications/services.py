@@ -87,14 +87,6 @@ class Recipient:
     basis: str  # kernel.constants.Basis: SELF, LEGAL_REPRESENTATION or DELEGATION
 
 
-def _delegation_in_force(delegation, today) -> bool:
-    return (
-        delegation.revoked_at is None
-        and delegation.valid_from <= today
-        and (delegation.valid_until is None or delegation.valid_until >= today)
-    )
-
-
 def _delegation_covers(delegation, service_code: str) -> bool:
     codes = {service.code for service in delegation.services.all()}
     return not codes or service_code in codes
@@ -120,8 +112,8 @@ def recipients_for(*, party, service_code: str = "", today=None) -> list[Recipie
     if service_code:
         delegations = [
             delegation
-            for delegation in delegation_selectors.delegations_given(principal=party)
-            if _delegation_in_force(delegation, today) and _delegation_covers(delegation, service_code)
+            for delegation in delegation_selectors.delegations_in_force_given(principal=party, on=today)
+            if _delegation_covers(delegation, service_code)
         ]
         if delegations and catalogue_selectors.service_codes_delegable(codes=[service_code]).exists():
             found += [Recipient(delegation.agent, Basis.DELEGATION) for delegation in delegations]
