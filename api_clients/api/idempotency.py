@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from kernel.errors import DomainError
@@ -139,4 +140,15 @@ def _complete(record, response: Response) -> bool:
         headers["Content-Type"] = PROBLEM_CONTENT_TYPE
     return api_client_services.idempotency_complete(
         record=record, status=response.status_code, body=response.data, headers=headers
+    )
+
+
+def idempotency_parameter() -> OpenApiParameter:
+    """The required `Idempotency-Key` header, for a POST's schema."""
+    return OpenApiParameter(
+        name=HEADER,
+        type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
+        location=OpenApiParameter.HEADER,
+        required=True,
+        description=idempotency_description(),
     )

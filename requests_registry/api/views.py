@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 import catalogue.selectors as catalogue_selectors
 from api_clients.api.authentication import ApiClientAuthentication, api_actor
-from api_clients.api.idempotency import HEADER, KEY_PATTERN, idempotency_description, idempotent_call
+from api_clients.api.idempotency import idempotency_parameter, idempotent_call
 from api_clients.api.openapi import problem_responses
 from api_clients.api.permissions import ApiClientOnly, ApiClientOrSessionReadOnly, api_client_of
 from eaccount import services as eaccount_services
@@ -57,13 +57,7 @@ def _problems(*codes: int) -> dict:
     return problem_responses({code: PROBLEMS[code] for code in codes})
 
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    name=HEADER,
-    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description=idempotency_description(),
-)
+IDEMPOTENCY_PARAMETER = idempotency_parameter()
 
 
 class CasePagination(CursorPagination):
