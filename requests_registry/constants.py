@@ -24,11 +24,13 @@ S = CaseStatus
 
 # The status pipeline as data: from -> the statuses it may move to.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SUBMITTED: frozenset({S.REGISTERED, S.REJECTED, S.WITHDRAWN}),
+    # a prepaid service's case waits for the payment from submission (the payments app moves it)
+    S.SUBMITTED: frozenset({S.REGISTERED, S.AWAITING_PAYMENT, S.REJECTED, S.WITHDRAWN}),
     S.REGISTERED: frozenset({S.IN_PROGRESS, S.REJECTED, S.WITHDRAWN}),
     S.IN_PROGRESS: frozenset({S.NEEDS_INFO, S.AWAITING_PAYMENT, S.COMPLETED, S.REJECTED}),
     S.NEEDS_INFO: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
-    S.AWAITING_PAYMENT: frozenset({S.IN_PROGRESS, S.COMPLETED, S.REJECTED}),
+    # paid: back to where it came from (registered after submission, in progress otherwise)
+    S.AWAITING_PAYMENT: frozenset({S.REGISTERED, S.IN_PROGRESS, S.COMPLETED, S.REJECTED}),
     S.COMPLETED: frozenset(),
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),

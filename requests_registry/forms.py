@@ -12,7 +12,7 @@ from catalogue.eforms import eform_field_label, eform_help
 from kernel.identifiers import normalise_personal_code
 from kernel.widgets import PlainSelect
 
-from .constants import TRANSITIONS, CaseStatus, Channel, ConsultationOutcome
+from .constants import CaseStatus, Channel, ConsultationOutcome
 
 
 def _widget_for(f: dict) -> forms.Widget:
@@ -149,9 +149,9 @@ class StatusChangeForm(forms.Form):
         label=_("The client sees this change and the note"), required=False, initial=True
     )
 
-    def __init__(self, *args, current: str, **kwargs):
+    def __init__(self, *args, targets: frozenset[str], **kwargs):
         super().__init__(*args, **kwargs)
-        targets = sorted(TRANSITIONS.get(current, ()) - {CaseStatus.NEEDS_INFO})
+        targets = sorted(targets - {CaseStatus.NEEDS_INFO})
         self.fields["to"].choices = [(t, CaseStatus(t).label) for t in targets]
 
 
@@ -190,6 +190,23 @@ class ConsultationForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ConsultationOutcome.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    article = forms.IntegerField(
+        label=_("Knowledge base article used (its number, optional)"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The number is at the end of the article's address and on its page."),
+    )
+    article_useful = forms.TypedChoiceField(
+        label=_("Did the article answer the question?"),
+        required=False,
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+    )
+    script_run = forms.IntegerField(
+        label=_("Call script run (its number, optional)"), required=False, min_value=1, max_value=2**31 - 1
+    )
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ ask them for every row it shows.
 
 from __future__ import annotations
 
-from catalogue.constants import Audience, ServiceState
+from catalogue.constants import Audience, PaymentMode, ServiceState
 from kernel.actors import Actor
 from kernel.constants import AssuranceLevel
 from kernel.parties import is_organisation, is_person
@@ -71,8 +71,17 @@ def consultation_feedback_allowed(consultation, *, feedback_given: bool) -> bool
 # --- the agency's actions on a case --------------------------------------------------------------
 
 
+def service_takes_payment(service) -> bool:
+    """Only a service with a fee charges one: only its cases may wait for a payment."""
+    return service.fee_eur is not None and service.fee_eur > 0 and service.payment_mode != PaymentMode.NONE
+
+
 def case_status_targets(case) -> frozenset[str]:
-    return TRANSITIONS.get(case.status, frozenset())
+    """Where the case may go now: the pipeline's map, without awaiting payment for a free service."""
+    targets = TRANSITIONS.get(case.status, frozenset())
+    if CaseStatus.AWAITING_PAYMENT in targets and not service_takes_payment(case.service):
+        return targets - {CaseStatus.AWAITING_PAYMENT}
+    return targets
 
 
 def case_status_change_allowed(case, *, to: str) -> bool:

@@ -15,6 +15,7 @@ from .pipeline import (
     case_answer_info,
     case_assign,
     case_change_status,
+    case_payment_received,
     case_request_info,
     case_withdraw,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "case_notifications_missing",
     "case_notifications_resend_missing",
     "case_open_for_subject",
+    "case_payment_received",
     "case_read_by_client_record",
     "case_read_record",
     "case_register_received",

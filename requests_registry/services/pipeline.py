@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 import audit.services as audit
 from kernel.actors import Actor
 
-from .. import rules
+from .. import case_events, rules
 from ..constants import CaseStatus
 from ..exceptions import CaseValidationError, InvalidTransition, NotAllowed
 from ..models import Case, CaseAttachment, StatusChange
@@ -36,7 +36,7 @@ def transition(
     audit_action: str = "case.status",
 ) -> tuple[Case, StatusChange]:
     """Lock, check the pipeline, save, history, audit, notify (on commit). Call inside a transaction."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
     if to not in CaseStatus.values or not rules.case_status_change_allowed(locked, to=to):
         raise InvalidTransition(current=locked.status, requested=to)
     previous = locked.status
@@ -69,6 +69,7 @@ def transition(
         },
     )
     notify_on_commit(case=locked, change=change)
+    case_events.case_status_changed(actor=actor, case=locked, from_status=previous, to_status=to)
     # keep the caller's instance current too
     case.status, case.updated_at, case.completed_at = locked.status, locked.updated_at, locked.completed_at
     return locked, change
@@ -83,6 +84,26 @@ def case_change_status(
         case=case, to=to, actor=actor, note=note, visible_to_client=visible_to_client
     )
     return locked
+
+
+@transaction.atomic
+def case_payment_received(*, actor: Actor, case: Case) -> bool:
+    """The fee of a case waiting for payment was paid: it goes back to where it came from
+    (registered when it waited from submission, in progress otherwise). True if it moved; a case
+    not waiting for payment (moved on by staff, or told twice) stays as it is."""
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service").get(pk=case.pk)
+    if locked.status != CaseStatus.AWAITING_PAYMENT:
+        return False
+    came_from = (
+        StatusChange.objects.filter(case_id=locked.pk, to_status=CaseStatus.AWAITING_PAYMENT)
+        .order_by("-seq")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    to = CaseStatus.IN_PROGRESS if came_from and came_from != CaseStatus.SUBMITTED else CaseStatus.REGISTERED
+    transition(case=locked, to=to, actor=actor, note=_("The fee has been paid."), audit_action="case.paid")
+    case.status = locked.status
+    return True
 
 
 @transaction.atomic

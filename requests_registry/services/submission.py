@@ -26,7 +26,7 @@ from eaccount.selectors import centre_ids_for_user
 from kernel.actors import Actor
 from kernel.constants import EFORM_CHANNELS, PERSONAL_BASES, Basis
 
-from .. import rules
+from .. import case_events, rules
 from ..constants import OPEN_STATUSES, TRANSITIONS, CaseStatus
 from ..exceptions import (
     ActorNotAllowed,
@@ -220,6 +220,7 @@ def case_submit(
                 },
             )
             notify_on_commit(case=case, change=change)
+            case_events.case_submitted(actor=actor, case=case)
     except BaseException:
         delete_files(saved)
         raise
@@ -227,7 +228,8 @@ def case_submit(
 
 
 def _status_path(start: str, goal: str) -> list[str]:
-    """The shortest path of statuses from `start` to `goal` through TRANSITIONS (excluding start)."""
+    """The shortest path of statuses from `start` to `goal` through TRANSITIONS (excluding start),
+    never through awaiting payment (a case only waits for a payment when that is its goal)."""
     if start == goal:
         return []
     previous: dict[str, str] = {}
@@ -235,7 +237,7 @@ def _status_path(start: str, goal: str) -> list[str]:
     while queue:
         current = queue.popleft()
         for nxt in sorted(TRANSITIONS.get(current, ())):
-            if nxt in previous or nxt == start:
+            if nxt in previous or nxt == start or (nxt == CaseStatus.AWAITING_PAYMENT and nxt != goal):
                 continue
             previous[nxt] = current
             if nxt == goal:
@@ -278,6 +280,8 @@ def case_register_received(
     Unknown status → InvalidTransition.
     """
     if status not in CaseStatus.values:
+        raise InvalidTransition(current=CaseStatus.SUBMITTED, requested=status)
+    if status == CaseStatus.AWAITING_PAYMENT and not rules.service_takes_payment(service):
         raise InvalidTransition(current=CaseStatus.SUBMITTED, requested=status)
     path = _status_path(CaseStatus.SUBMITTED, status)
     if not rules.service_accepts_cases(service=service):

@@ -113,6 +113,20 @@ def test_status_change_from_a_final_status_is_refused(client, status):
     assert snapshot(case) == before
 
 
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.IN_PROGRESS])
+def test_a_free_service_is_never_put_to_await_payment(client, status):
+    case, _staff = staff_case(client, status)
+    assert S.AWAITING_PAYMENT not in rules.case_status_targets(case)
+    page = client.get(url("agency-case-detail", case)).content.decode()
+    assert 'value="awaiting_payment"' not in page
+    before = snapshot(case)
+
+    response = client.post(url("agency-case-status", case), {"to": S.AWAITING_PAYMENT, "note": ""})
+
+    assert response.status_code == 400
+    assert snapshot(case) == before
+
+
 @pytest.mark.parametrize("status", [s for s in S.values if s != S.IN_PROGRESS])
 def test_asking_for_information_is_refused_unless_in_progress(client, status):
     case, _staff = staff_case(client, status)

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
+from catalogue.constants import PaymentMode
 from eaccount.models import Document, Message
 from kernel.actors import Actor
 from requests_registry import services
@@ -212,13 +214,16 @@ ILLEGAL = sorted(
 ) + [(S.SUBMITTED, "nonsense")]
 
 
-def case_in(status):
+def case_in(status, *, fee: bool = False):
+    if fee:  # a service paid afterwards (no invoice at submission), whose cases may wait for payment
+        service = ServiceFactory(fee_eur=Decimal("5.00"), payment_mode=PaymentMode.POSTPAYMENT)
+        return CaseFactory(status=status, service=service)
     return CaseFactory(status=status)
 
 
 @pytest.mark.parametrize("frm, to", LEGAL)
 def test_legal_transitions_are_written_with_history(frm, to):
-    case = case_in(frm)
+    case = case_in(frm, fee=S.AWAITING_PAYMENT in (frm, to))
     staff = staff_of(case.service.agency)
 
     services.case_change_status(actor=Actor(user=staff, channel=Channel.AGENCY), case=case, to=to, note="ok")
@@ -228,6 +233,18 @@ def test_legal_transitions_are_written_with_history(frm, to):
     last = case.status_changes.order_by("-seq").first()
     assert (last.from_status, last.to_status, last.actor, last.note) == (frm, to, staff, "ok")
     assert AuditEvent.objects.filter(action="case.status", object_id=str(case.pk)).exists()
+
+
+@pytest.mark.parametrize("frm", [S.SUBMITTED, S.IN_PROGRESS])
+def test_a_case_of_a_free_service_never_waits_for_payment(frm):
+    case = case_in(frm)
+    rows = case.status_changes.count()
+
+    with pytest.raises(InvalidTransition):
+        services.case_change_status(actor=Actor.system("API: test"), case=case, to=S.AWAITING_PAYMENT)
+
+    case.refresh_from_db()
+    assert case.status == frm and case.status_changes.count() == rows
 
 
 @pytest.mark.parametrize("frm, to", ILLEGAL)

@@ -22,6 +22,7 @@ from kernel.paginators import WindowCountPaginator
 from kernel.parties import is_person
 
 from .. import drafts, rules, selectors, services
+from ..case_panels import case_panels
 from ..constants import CaseStatus
 from ..exceptions import (
     CaseNotFound,
@@ -200,6 +201,7 @@ def _case_page(request, case, *, answer_form=None, feedback_form=None, withdraw_
             "answer_form": answer_form or AnswerForm(),
             "feedback_form": feedback_form or FeedbackForm(),
             "withdraw_form": withdraw_form or WithdrawForm(),
+            "panels": case_panels(case=case, for_staff=False),
         },
         status=status,
     )
