@@ -292,6 +292,34 @@ PAYMENT_DUE = _register(
         },
     )
 )
+PAYMENT_RECEIVED = _register(
+    Topic(
+        code="payment_received",
+        kind=NoticeKind.PAYMENT_DUE,
+        label=_("A payment was received"),
+        placeholders=("amount", "reference", "service", "state"),
+        subject={
+            "lv": "Saņemts maksājums {amount} EUR",
+            "en": "Payment of EUR {amount} received",
+        },
+        body={
+            "lv": "Pakalpojums: {service}\nSaņemts: {amount} EUR\nMaksājuma atsauce: {reference}\n"
+            "Rēķina stāvoklis: {state}",
+            "en": "Service: {service}\nReceived: EUR {amount}\nPayment reference: {reference}\n"
+            "Invoice: {state}",
+        },
+        sms={
+            "lv": "Saņemts maksājums {amount} EUR, atsauce {reference}.",
+            "en": "Payment of EUR {amount} received, reference {reference}.",
+        },
+        sample={
+            "amount": "4.27",
+            "reference": "RF18539007547034",
+            "service": _CASE_SAMPLE["service"],
+            "state": Localised("Samaksāts", "Paid"),
+        },
+    )
+)
 DOCUMENT_EXPIRY_REMINDER = _register(
     Topic(
         code="document_expiry_reminder",
@@ -380,6 +408,67 @@ SATISFACTION_THRESHOLD_CROSSED = _register(
             "threshold": Localised("3,50", "3.50"),
             "ratings": 24,
             "days": 30,
+        },
+    )
+)
+
+
+KB_ARTICLE_CHANGED = _register(
+    Topic(
+        code="kb_article_changed",
+        kind=NoticeKind.MESSAGE,
+        label=_("A knowledge base article one follows changed"),
+        placeholders=("title", "agency", "version", "changes"),
+        subject={
+            "lv": "Mainīts zināšanu bāzes raksts: {title}",
+            "en": "Knowledge base article changed: {title}",
+        },
+        body={
+            "lv": "{agency} mainīja rakstu „{title}” (versija {version}).\nMainīts: {changes}.\n"
+            "Izmaiņas skatiet zināšanu bāzē pēc saites.",
+            "en": '{agency} changed the article "{title}" (version {version}).\nChanged: {changes}.\n'
+            "See what changed in the knowledge base by the link.",
+        },
+        sms={
+            "lv": "Mainīts raksts: {title}. Sīkāk e-kontā.",
+            "en": "Knowledge base article changed: {title}. Details in your e-account.",
+        },
+        sample={
+            "title": Localised("Bērna piedzimšanas pabalsts", "Childbirth benefit"),
+            "agency": Localised("Valsts sociālās apdrošināšanas aģentūra", "State Social Insurance Agency"),
+            "version": 3,
+            "changes": Localised("Saturs (latviski)", "Content (Latvian)"),
+        },
+    )
+)
+
+
+KB_ARTICLE_REVIEW_DUE = _register(
+    Topic(
+        code="kb_article_review_due",
+        kind=NoticeKind.MESSAGE,
+        label=_("A knowledge base article one owns is due for review"),
+        placeholders=("title", "agency", "review_date"),
+        subject={
+            "lv": "Jāpārskata zināšanu bāzes raksts: {title}",
+            "en": "Knowledge base article due for review: {title}",
+        },
+        body={
+            "lv": "Jūs esat atbildīgs par zināšanu bāzes rakstu „{title}” ({agency}). Tā pārskatīšanas "
+            "datums ir {review_date}; pēc tā rakstu rāda kā, iespējams, novecojušu.\n"
+            "Pārskatiet to un saglabājiet ar jaunu pārskatīšanas datumu pēc saites.",
+            "en": 'You own the knowledge base article "{title}" ({agency}). Its review date is '
+            "{review_date}; after that date it is shown as possibly outdated.\n"
+            "Review it and save it with a new review date by the link.",
+        },
+        sms={
+            "lv": "Jāpārskata raksts: {title}. Sīkāk e-kontā.",
+            "en": "Knowledge base article due for review: {title}. Details in your e-account.",
+        },
+        sample={
+            "title": Localised("Bērna piedzimšanas pabalsts", "Childbirth benefit"),
+            "agency": Localised("Valsts sociālās apdrošināšanas aģentūra", "State Social Insurance Agency"),
+            "review_date": Localised("30.11.2026.", "30 Nov 2026"),
         },
     )
 )

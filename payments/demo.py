@@ -1,4 +1,4 @@
-"""Demo payees: the bank details of the pilot agencies whose services carry a fee (PMLP, UR, VZD).
+"""Demo payees and an invoice to pay. Payees: the bank details of the pilot agencies whose services carry a fee (PMLP, UR, VZD).
 The registration numbers have valid check digits and the IBANs are valid Treasury-style accounts,
 but both are demo values. Safe to run again: a payee that exists is kept as it is (an agency may have
 corrected it), a missing one is added; agencies not in the database are skipped."""
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from catalogue.selectors import agency_get_by_code
+from catalogue.selectors import agency_get_by_code, service_get_published
+from kernel.actors import Actor
+from requests_registry import services as registry
 
-from .models import Payee
+from .models import Invoice, Payee
 
 TREASURY_BIC = "TRELLV22"
 
@@ -46,3 +48,27 @@ def load_demo_payees() -> int:
             payee.save()
             added += 1
     return added
+
+
+DEMO_APPLICATION_1036 = {"statement_kind": "family", "copies": "1", "language": "lv"}
+
+
+@transaction.atomic
+def load_demo_invoices(people: dict) -> int:
+    """Anna has applied for a statement from the Population Register (1036, prepayment): her case waits
+    for the payment and the invoice is in her e-account, to pay in the sandbox or by transfer. Safe
+    to run again (keyed by the case's external reference); returns how many were added."""
+    anna = people.get("citizen_parent")
+    user = getattr(anna, "user", None)
+    service = service_get_published(code="1036")
+    ref = "demo:anna-1036-to-pay"
+    if user is None or service is None or Invoice.objects.filter(case__external_reference=ref).exists():
+        return 0
+    registry.case_submit(
+        actor=Actor(user=user),
+        service=service,
+        client=anna,
+        data=DEMO_APPLICATION_1036,
+        external_reference=ref,
+    )
+    return 1

@@ -4,12 +4,16 @@ subquery) — and "not found" for everyone else, exactly like a missing one."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 
 from requests_registry.selectors import case_list_for_user
 
-from .exceptions import InvoiceNotFound
-from .models import Invoice
+from .constants import PAYABLE_STATES
+from .exceptions import InvoiceNotFound, PaymentSessionNotFound
+from .models import Invoice, Payment, PaymentSession
+from .references import rf_compact, rf_is_valid
 
 
 def _visible_case_ids(*, user, principal=None):
@@ -23,6 +27,17 @@ def invoice_list_for_user(*, user, principal=None) -> QuerySet[Invoice]:
         Invoice.objects.filter(case__in=_visible_case_ids(user=user, principal=principal))
         .select_related("case")
         .order_by("-issued_at", "-id")
+    )
+
+
+def invoices_to_pay_for_user(*, user, principal=None) -> QuerySet[Invoice]:
+    """What is still to pay (issued, partly paid, overdue), soonest due first, with the case and
+    service the dashboard names."""
+    return (
+        invoice_list_for_user(user=user, principal=principal)
+        .filter(state__in=PAYABLE_STATES)
+        .select_related("case__service")
+        .order_by("due_date", "id")
     )
 
 
@@ -42,6 +57,70 @@ def invoice_get_for_user(*, user, invoice_id) -> Invoice:
     return invoice
 
 
+def payment_session_for_bank(*, session_id) -> PaymentSession:
+    """The session the sandbox bank shows (its id is the capability, as at a real bank)."""
+    try:
+        key = uuid.UUID(str(session_id))
+    except ValueError:
+        raise PaymentSessionNotFound() from None
+    session = PaymentSession.objects.filter(pk=key).select_related("invoice", "invoice__payee").first()
+    if session is None:
+        raise PaymentSessionNotFound()
+    return session
+
+
+def payments_of_invoice(*, invoice) -> list[Payment]:
+    """The payments on an invoice the caller may see (checked by whoever passes it), oldest first:
+    one query, the columns the pages and the API show."""
+    return list(
+        Payment.objects.filter(invoice_id=invoice.pk)
+        .only("id", "invoice_id", "amount", "source", "source_key", "paid_on", "recorded_at", "reversed_at")
+        .order_by("recorded_at", "id")
+    )
+
+
 def invoice_list_for_case(*, case) -> list[Invoice]:
     """A case's invoices (for the case page, later): the case was checked by whoever passes it."""
     return list(Invoice.objects.filter(case_id=case.pk).order_by("seq"))
+
+
+# --- the payments API (agencies' finance systems) ------------------------------------------------
+
+
+# what the API answers with: the invoice's own columns, its case's number and its payee's name and
+# account (not the case's data, which may be 64 kB)
+_API_INVOICE_FIELDS = (
+    "id",
+    "case_id",
+    "payee_id",
+    "reference",
+    "service_code",
+    "amount",
+    "paid_amount",
+    "state",
+    "due_date",
+    "issued_at",
+    "case__number",
+    "payee__agency_id",
+    "payee__legal_name",
+    "payee__iban",
+)
+# no reference is longer (ISO 11649: 25 characters compact); spaces between its groups are allowed
+_API_REFERENCE_MAX = 64
+
+
+def invoice_get_for_api_client(*, api_client, reference: str) -> Invoice:
+    """The invoice with this RF reference (any spacing, any case) if it is payable to the API client's
+    agency. One query. InvoiceNotFound alike for a malformed reference, a wrong check digit, no such
+    invoice and another agency's invoice: the client learns nothing of others' invoices."""
+    if not isinstance(reference, str) or len(reference) > _API_REFERENCE_MAX or not rf_is_valid(reference):
+        raise InvoiceNotFound()
+    invoice = (
+        Invoice.objects.filter(reference=rf_compact(reference), payee__agency_id=api_client.agency_id)
+        .select_related("case", "payee")
+        .only(*_API_INVOICE_FIELDS)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound()
+    return invoice

@@ -19,3 +19,15 @@ def invoice_pdf_make(invoice_id: int) -> bool:
 def invoices_mark_overdue() -> int:
     """Invoices past their due date become overdue (a bounded batch; for beat)."""
     return services.invoices_mark_overdue()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def invoices_settled_follow_up(invoice_ids: list[int]) -> int:
+    """Prepaid cases of settled invoices go on; the payers are told (safe to run twice)."""
+    return services.invoices_settled_follow_up(invoice_ids=[int(i) for i in invoice_ids])
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def payment_sessions_expire() -> int:
+    """Online payment sessions past their time are closed (for beat)."""
+    return services.payment_sessions_expire()

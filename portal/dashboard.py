@@ -1,7 +1,7 @@
 """The dashboard: what a logged-in person sees first, for whoever they act for now.
 
 One function, `dashboard_for`, composes it from the apps' public selectors (cases from
-`requests_registry.selectors`, messages from `eaccount.inbox`); both scope by the principal and, for
+`requests_registry.selectors`, invoices from `payments.selectors`, messages from `eaccount.inbox`); both scope by the principal and, for
 a delegate, by the delegated services. Every section is a fixed number of queries whatever the data:
 one query per list, its rows and its total together (COUNT(*) OVER ()), plus one for the agency's
 questions of the cases that need an answer.
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eaccount import inbox
 from kernel.actors import Actor
+from payments import selectors as payment_selectors
 from requests_registry import selectors as case_selectors
 from requests_registry.constants import OPEN_STATUSES, CaseStatus
 
@@ -47,6 +48,7 @@ class Section:
 class Dashboard:
     principal: object  # delegation.selectors.Principal, or None for a user with no person
     needs_action: Section  # cases waiting for the client's information, each with its `question`
+    to_pay: Section  # invoices still to pay, soonest due first
     open_cases: Section  # open cases, soonest planned completion first, each with its `next_step`
     unread_messages: Section  # the newest unread messages the actor may see
     results: Section  # completed cases, newest first
@@ -55,6 +57,7 @@ class Dashboard:
     def is_empty(self) -> bool:
         return not (
             self.needs_action.total
+            or self.to_pay.total
             or self.open_cases.total
             or self.unread_messages.total
             or self.results.total
@@ -79,18 +82,17 @@ def dashboard_for(*, actor: Actor, principal) -> Dashboard:
     """What the dashboard shows to `actor.user` acting for `principal` (delegation's Principal:
     oneself, a minor child, a company or a delegator). Cases come from `case_list_for_user`, which
     limits a delegate to the delegated services; messages from the inbox, which does the same for
-    the actor. At most 5 queries (4, when no case needs an answer), whatever the number of rows."""
+    the actor. At most 6 queries (5, when no case needs an answer), whatever the number of rows."""
     if principal is None or actor.user is None:
         empty = Section()
-        return Dashboard(principal, empty, empty, empty, empty)
+        return Dashboard(principal, empty, empty, empty, empty, empty)
     cases = case_selectors.case_list_for_user(user=actor.user, principal=principal)
 
     # needs your action: cases waiting for information (+1 query for their history, when any)
     needs_action = _head(cases.filter(status=CaseStatus.NEEDS_INFO).prefetch_related("status_changes"))
     for case in needs_action.items:
         case.question = _question(case)
-    # PLACEHOLDER(payments): invoices to pay, once the payments app exists (its public selector of
-    #   the principal's unpaid invoices, scoped like the cases), as one more Section here.
+    to_pay = _head(payment_selectors.invoices_to_pay_for_user(user=actor.user, principal=principal))
     # PLACEHOLDER(signing): documents to sign, once e-signing exists, as one more Section here.
 
     open_cases = _head(
@@ -113,6 +115,7 @@ def dashboard_for(*, actor: Actor, principal) -> Dashboard:
     return Dashboard(
         principal=principal,
         needs_action=needs_action,
+        to_pay=to_pay,
         open_cases=open_cases,
         unread_messages=unread_messages,
         results=results,

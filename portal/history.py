@@ -1,8 +1,9 @@
 """The interaction history (concept 4.4.3.3): one timeline, like a bank statement, of the principal's
-cases and their client-visible status changes, consultations, messages, documents and feedback,
+cases and their client-visible status changes, consultations, messages, documents, feedback and
+invoices,
 from every channel (cases filed at a one-stop centre on the client's behalf are marked).
 
-Set-based: one query per kind (five at most), each `.values()` of what an entry shows, limited by a
+Set-based: one query per kind (six at most), each `.values()` of what an entry shows, limited by a
 keyset on (at, kind, id), newest first, so the order is total and stable and a page never shifts when
 new entries arrive; plus one query for the services that messages and documents name. The pages
 merge the kinds in Python (at most `limit + 1` rows of each). The scopes are the apps' own selectors:
@@ -28,6 +29,9 @@ from django.utils.translation import gettext as _
 from catalogue import selectors as catalogue_selectors
 from eaccount import inbox
 from kernel.constants import Basis, Channel
+from payments import selectors as payment_selectors
+from payments.constants import InvoiceState
+from payments.references import rf_format
 from requests_registry import selectors as registry_selectors
 from requests_registry.constants import CaseStatus, ConsultationOutcome
 
@@ -42,6 +46,7 @@ class Kind:
     CONSULTATION = "consultation"
     DOCUMENT = "document"
     FEEDBACK = "feedback"
+    INVOICE = "invoice"
     MESSAGE = "message"
     STATUS = "status"
 
@@ -52,6 +57,7 @@ KIND_CHOICES = [
     (Kind.MESSAGE, gettext_lazy("Messages")),
     (Kind.DOCUMENT, gettext_lazy("Documents")),
     (Kind.FEEDBACK, gettext_lazy("Feedback")),
+    (Kind.INVOICE, gettext_lazy("Invoices")),
 ]
 KINDS = frozenset(code for code, _label in KIND_CHOICES)
 
@@ -418,12 +424,58 @@ def _feedback_entry(row: dict, _services) -> Entry:
     )
 
 
+def _invoice_rows(scope: Scope, filters: Filters, after: Cursor | None, limit: int) -> list[dict]:
+    qs = payment_selectors.invoice_list_for_user(user=scope.user, principal=scope.principal)
+    qs = qs.filter(_period("issued_at", filters), _about(filters, "case__"))
+    if filters.q:
+        qs = qs.filter(
+            Q(case__number__icontains=filters.q)
+            | Q(reference__icontains=filters.q.replace(" ", ""))
+            | _title_q("case__service__", filters.q)
+        )
+    qs = qs.values(
+        "pk",
+        "issued_at",
+        "reference",
+        "amount",
+        "paid_amount",
+        "state",
+        "case__number",
+        "case__channel",
+        "case__service__code",
+        "case__service__title_lv",
+        "case__service__title_en",
+        "case__agency__name_lv",
+        "case__agency__name_en",
+    )
+    return _first(qs, "issued_at", Kind.INVOICE, after, limit)
+
+
+def _invoice_entry(row: dict, _services) -> Entry:
+    state = str(InvoiceState(row["state"]).label) if row["state"] in InvoiceState.values else row["state"]
+    return Entry(
+        at=row["issued_at"],
+        kind=Kind.INVOICE,
+        id=row["pk"],
+        title=_("Invoice %(reference)s: %(amount)s EUR")
+        % {"reference": rf_format(row["reference"]), "amount": row["amount"]},
+        detail=_("%(state)s; paid %(paid)s EUR") % {"state": state, "paid": row["paid_amount"]},
+        service_code=row["case__service__code"],
+        service_title=_lang(row["case__service__title_lv"], row["case__service__title_en"]),
+        agency=_lang(row["case__agency__name_lv"], row["case__agency__name_en"]),
+        channel=row["case__channel"],
+        link=reverse("payments:invoice-detail", kwargs={"pk": row["pk"]}),
+        case_number=row["case__number"],
+    )
+
+
 _SOURCES = {
     Kind.STATUS: (_status_rows, _status_entry),
     Kind.CONSULTATION: (_consultation_rows, _consultation_entry),
     Kind.MESSAGE: (_message_rows, _message_entry),
     Kind.DOCUMENT: (_document_rows, _document_entry),
     Kind.FEEDBACK: (_feedback_rows, _feedback_entry),
+    Kind.INVOICE: (_invoice_rows, _invoice_entry),
 }
 
 

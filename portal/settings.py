@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "eaccount",
     "delegation",
     "notifications",
+    "knowledge_base",
     "requests_registry",
     "payments",
     "portal",
@@ -296,6 +297,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # proactive reminders and offers: the agencies' rules scanned set-based, the claimed notices sent
     "proactive-rules-run": {"task": "requests_registry.tasks.proactive_rules_run", "schedule": 900.0},
+    "invoices-mark-overdue": {"task": "payments.tasks.invoices_mark_overdue", "schedule": 3600.0},
+    "payment-sessions-expire": {"task": "payments.tasks.payment_sessions_expire", "schedule": 600.0},
+    # knowledge base articles whose review date has come: their owners told once per article and date
+    "kb-articles-review-due-notify": {
+        "task": "knowledge_base.tasks.articles_review_due_notify",
+        "schedule": 3600.0,
+    },
 }
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")
@@ -382,6 +390,12 @@ PORTAL_BASE_URL = env(
     "PORTAL_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else ""
 )
 
+# Payments: the gateway the payer pays through online ("sandbox": a page of the portal plays the
+# bank, no money moves); its notifications are signed with PAYMENTS_SANDBOX_SECRET (default: derived
+# from SECRET_KEY).
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", "sandbox")
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -394,7 +408,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PSPP — service delivery and management platform API",
-    "DESCRIPTION": "Service catalogue and request registry of the Latvian public service platform.",
+    "DESCRIPTION": "Service catalogue, request registry and payments of the Latvian public service platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from our own static files: no CDN (closed networks, privacy)

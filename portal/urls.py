@@ -22,8 +22,10 @@ urlpatterns = [
     path("delegation/", include("delegation.urls")),
     path("notifications/", include("notifications.urls")),
     path("payments/", include("payments.urls")),
+    path("knowledge/", include("knowledge_base.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("api/v1/", include("requests_registry.api.urls")),
+    path("api/v1/", include("payments.api.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -10,15 +10,18 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from audit import services as audit
 from kernel.actors import Actor
 from kernel.parties import is_person
+from notifications.services import notify
+from notifications.topics import Localised
 from outbox import services as outbox
 
-from . import rules
-from .constants import DUE_WORKING_DAYS, InvoiceState, PaymentsAuditAction
-from .exceptions import (
+from .. import rules
+from ..constants import DUE_WORKING_DAYS, InvoiceState, PaymentsAuditAction
+from ..exceptions import (
     InvoiceLimitReached,
     InvoiceNotFound,
     InvoiceTransitionNotAllowed,
@@ -26,9 +29,9 @@ from .exceptions import (
     PayeeMissing,
     ServiceHasNoFee,
 )
-from .models import Invoice, InvoiceSequence, Payee
-from .references import rf_reference_for
-from .working_days import working_days_after
+from ..models import Invoice, InvoiceSequence, Payee
+from ..references import rf_reference_for
+from ..working_days import working_days_after
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +99,21 @@ def invoice_issue(*, actor: Actor, case, kind: str) -> Invoice:
         },
     )
     outbox.enqueue(PDF_TASK, invoice.pk)
+    notify(
+        party=client,
+        topic="payment_due",
+        context={
+            "amount": str(invoice.amount),
+            "due_date": date_format(invoice.due_date, "d.m.Y."),
+            "reference": invoice.reference_display,
+            "service": Localised(service.title_lv, service.title_en),
+        },
+        dedupe_key=f"invoice-issued:{invoice.pk}",
+        actor=actor,
+        service_code=service.code,
+        link_url=invoice.get_absolute_url(),
+        case_number=case.number,
+    )
     return invoice
 
 
@@ -168,7 +186,7 @@ def invoices_mark_overdue(*, today: datetime.date | None = None, limit: int = 50
 def invoice_pdf_generate(*, invoice_id: int) -> bool:
     """Make and store the invoice's PDF once; True if it was made now. Safe to run twice: the row is
     locked and a PDF already there is kept (a second run does nothing)."""
-    from .pdf import invoice_pdf_render  # WeasyPrint and the template: only where a PDF is made
+    from ..pdf import invoice_pdf_render  # WeasyPrint and the template: only where a PDF is made
 
     with transaction.atomic():
         invoice = (

@@ -36,7 +36,8 @@ class PayeeFactory(factory.django.DjangoModelFactory):
 
 
 def FeeServiceFactory(fee: str = "4.27", **kwargs):  # noqa: N802 - used like a factory
-    """A published e-service with a fee (prepayment) and its agency's payee."""
-    service = ServiceFactory(fee_eur=Decimal(fee), payment_mode="prepayment", **kwargs)
+    """A published service with a fee (prepayment unless `payment_mode` says) and its agency's payee."""
+    kwargs.setdefault("payment_mode", "prepayment")
+    service = ServiceFactory(fee_eur=Decimal(fee), **kwargs)
     PayeeFactory(agency=service.agency)
     return service

@@ -34,7 +34,7 @@ def test_the_first_and_fourth_of_may_and_the_weekend_between_are_skipped():
 @pytest.mark.django_db
 def test_an_invoice_is_due_ten_working_days_after_issue(monkeypatch, case, issue):
     issued = datetime.datetime(2026, 11, 17, 10, 0, tzinfo=RIGA)
-    monkeypatch.setattr("payments.services.timezone.now", lambda: issued)
+    monkeypatch.setattr("payments.services.invoices.timezone.now", lambda: issued)
 
     invoice = issue(case)
 

@@ -227,8 +227,9 @@ def _fill(person, n: int):
         message_send(to=person, sender_label="VSAA", subject="Ziņa")
 
 
-# the user (the session is cached); the four lists, each with its total; the agency's questions
-DASHBOARD_QUERIES = 6
+# the user (the session is cached); the five lists (invoices to pay too), each with its total; the
+# agency's questions
+DASHBOARD_QUERIES = 7
 
 
 @pytest.mark.parametrize("acting_for_child", [False, True], ids=["self", "child"])

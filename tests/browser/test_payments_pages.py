@@ -38,3 +38,34 @@ def test_anna_reads_her_invoice_on_a_desktop_and_a_phone(page, login_as, demo_da
             page.set_viewport_size({"width": width, "height": 740})
             _fits(page, width)
             assert_no_axe_violations(page)
+
+
+def test_anna_pays_her_invoice_online_in_the_sandbox_on_a_phone(page, login_as, demo_data):
+    from payments.demo import load_demo_invoices, load_demo_payees
+    from payments.models import Invoice
+
+    load_demo_payees()
+    load_demo_invoices(demo_data)
+    invoice = Invoice.objects.get(case__external_reference="demo:anna-1036-to-pay")
+
+    page.set_viewport_size({"width": 320, "height": 740})
+    login_as(page, "citizen_parent", means="eid_card")
+    page.goto("/account/dashboard/")
+    expect(page.get_by_test_id("dashboard-to-pay")).to_contain_text(invoice.reference_display)
+    page.goto(invoice.get_absolute_url())
+    page.get_by_test_id("pay-online").click()
+
+    expect(page.get_by_test_id("sandbox-banner")).to_be_visible()
+    _fits(page, 320)
+    assert_no_axe_violations(page)
+    page.get_by_test_id("sandbox-pay").click()
+    assert_no_axe_violations(page)
+    page.get_by_test_id("sandbox-return").click()
+
+    expect(page).to_have_url(f"{page.url.split('/payments/')[0]}{invoice.get_absolute_url()}")
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.get_by_test_id("invoice-payments")).to_contain_text("4,27")
+    _fits(page, 320)
+    assert_no_axe_violations(page)
+    invoice.refresh_from_db()
+    assert invoice.state == "paid"

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 
 from catalogue.demo import load_pilot_catalogue
 from eaccount.demo import load_demo_people
-from payments.demo import load_demo_payees
+from knowledge_base.demo import load_demo_knowledge
+from payments.demo import load_demo_invoices, load_demo_payees
 from requests_registry.demo import load_demo_cases
 
 
@@ -12,8 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_pilot_catalogue()
         people = load_demo_people()
+        load_demo_knowledge(people)
         load_demo_cases(people)
         load_demo_payees()
+        load_demo_invoices(people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['agencies']} agencies, {counts['services']} services, "
