@@ -29,6 +29,7 @@ from .permissions import (
     user_may_manage_catalogue,
 )
 from .selectors.editing import service_get_editable
+from .service_page import service_page_panels
 from .viewer import viewer_from_request
 
 PAGE_SIZE = 20
@@ -110,8 +111,9 @@ def life_event_detail(request, code: str):
 
 
 def service_detail(request, code: str):
+    viewer = viewer_from_request(request)
     try:
-        service = selectors.service_get_visible(code=code, viewer=viewer_from_request(request))
+        service = selectors.service_get_visible(code=code, viewer=viewer)
     except selectors.ServiceNotFound:
         raise Http404 from None
     return render(
@@ -122,6 +124,7 @@ def service_detail(request, code: str):
             "channels": selectors.service_page_channels(service=service),
             "life_events": list(service.life_events.all()),
             "may_edit": service_may_edit(request.user, service),
+            "panels": service_page_panels(service=service, viewer=viewer),
         },
     )
 

@@ -19,6 +19,7 @@ OUR_APPS = (
     "eaccount",
     "delegation",
     "notifications",
+    "knowledge_base",
     "requests_registry",
     "payments",
     "portal",

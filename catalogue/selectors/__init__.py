@@ -40,6 +40,7 @@ from .public import (
     services_by_ids,
     services_delegable_offered,
     services_of_agencies,
+    services_published_choices,
 )
 from .search import LIST_FIELDS, search_wants_fuzzy, service_search, service_search_page
 from .versions import (
@@ -89,4 +90,5 @@ __all__ = [
     "services_by_ids",
     "services_delegable_offered",
     "services_of_agencies",
+    "services_published_choices",
 ]

@@ -190,6 +190,12 @@ def services_of_agencies(*, agency_ids: Collection[int]) -> list[Service]:
     return _choices(Service.objects.filter(agency_id__in=list(agency_ids)))
 
 
+def services_published_choices() -> list[Service]:
+    """Every published service, for the choices of one who serves clients of every agency (a
+    one-stop centre's specialist)."""
+    return _choices(Service.objects.filter(state=ServiceState.PUBLISHED))
+
+
 def services_by_ids(*, ids) -> list[Service]:
     """These services (ids, or a subquery of ids), for filters' choices."""
     return _choices(Service.objects.filter(pk__in=ids))

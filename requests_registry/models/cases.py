@@ -313,6 +313,25 @@ class Consultation(models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations"
     )
+    # what the specialist answered from: a knowledge base article (and whether it answered the
+    # question), the call script run that led the conversation
+    article = models.ForeignKey(
+        "knowledge_base.Article",
+        verbose_name=_("article used"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    article_useful = models.BooleanField(_("the article answered the question"), null=True, blank=True)
+    script_run = models.OneToOneField(
+        "knowledge_base.ScriptRun",
+        verbose_name=_("call script run"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

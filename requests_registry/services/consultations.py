@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 import audit.services as audit
 from kernel.actors import Actor
 from kernel.parties import is_organisation, is_person
+from knowledge_base import services as kb_services
 
 from .. import rules
 from ..constants import FEEDBACK_COMMENT_LIMIT, FEEDBACK_MAX, FEEDBACK_MIN, Channel
@@ -31,8 +32,14 @@ def consultation_register(
     agency=None,
     centre=None,
     case: Case | None = None,
+    article=None,
+    article_useful: bool | None = None,
+    script_run=None,
 ) -> Consultation:
-    """Record an act of informing; the client is a Person, an Organisation or nobody (anonymous)."""
+    """Record an act of informing; the client is a Person, an Organisation or nobody (anonymous).
+    `article`: the knowledge base article answered from (the caller checked the actor may read it),
+    counted for it with `article_useful`; `script_run`: the finished call script run that led the
+    conversation (one consultation a run)."""
     errors: dict[str, list[str]] = {}
     if not (topic or "").strip():
         errors["topic"] = [_("Write the topic.")]
@@ -42,31 +49,68 @@ def consultation_register(
         errors["channel"] = [_("Select a channel.")]
     if client is not None and anonymous_phone:
         errors["anonymous_phone"] = [_("A phone number is recorded only for an anonymous client.")]
+    run_taken = _("This call script run is recorded with another consultation already.")
+    if script_run is not None and not script_run.is_finished:
+        errors["script_run"] = [_("Finish the call script first.")]
+    elif script_run is not None and Consultation.objects.filter(script_run=script_run).exists():
+        errors["script_run"] = [run_taken]
+    if article is None and article_useful is not None:
+        errors["article_useful"] = [_("Say which article you used.")]
     if errors:
         raise CaseValidationError(errors)
-    with transaction.atomic():
-        consultation = Consultation.objects.create(
-            service=service,
-            channel=channel,
-            client_person=client if is_person(client) else None,
-            client_organisation=client if is_organisation(client) else None,
-            anonymous_phone=anonymous_phone.strip(),
-            topic=topic.strip()[:300],
-            duration_minutes=duration_minutes,
-            consulted_by=actor.user_or_none,
-            agency=agency,
-            centre=centre,
-            outcome=outcome,
-            note=note,
-            case=case,
-        )
-        audit.record(
-            action="consultation.register",
+    try:
+        with transaction.atomic():
+            return _consultation_insert(
+                actor=actor,
+                fields={
+                    "service": service,
+                    "channel": channel,
+                    "client_person": client if is_person(client) else None,
+                    "client_organisation": client if is_organisation(client) else None,
+                    "anonymous_phone": anonymous_phone.strip(),
+                    "topic": topic.strip()[:300],
+                    "duration_minutes": duration_minutes,
+                    "consulted_by": actor.user_or_none,
+                    "agency": agency,
+                    "centre": centre,
+                    "outcome": outcome,
+                    "note": note,
+                    "case": case,
+                    "article": article,
+                    "article_useful": article_useful,
+                    "script_run": script_run,
+                },
+                client=client,
+            )
+    except IntegrityError:  # the same run recorded by a second request at the same moment
+        if script_run is not None and Consultation.objects.filter(script_run=script_run).exists():
+            raise CaseValidationError({"script_run": [run_taken]}) from None
+        raise
+
+
+def _consultation_insert(*, actor: Actor, fields: dict, client) -> Consultation:
+    consultation = Consultation.objects.create(**fields)
+    article, service = fields["article"], fields["service"]
+    if article is not None:
+        kb_services.article_use_record(
             actor=actor,
-            acting_for=client,
-            target=consultation,
-            data={"service": getattr(service, "code", None), "channel": channel, "outcome": outcome},
+            article=article,
+            useful=fields["article_useful"],
+            consultation_key=f"consultation:{consultation.pk}",
         )
+    audit.record(
+        action="consultation.register",
+        actor=actor,
+        acting_for=client,
+        target=consultation,
+        data={
+            "service": getattr(service, "code", None),
+            "channel": fields["channel"],
+            "outcome": fields["outcome"],
+            "article": getattr(article, "pk", None),
+            "script_run": getattr(fields["script_run"], "pk", None),
+        },
+    )
     return consultation
 
 

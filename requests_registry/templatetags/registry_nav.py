@@ -24,3 +24,14 @@ def administers_agency(context) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return bool(eaccount_selectors.agency_ids_administered(user=user))
+
+
+@register.simple_tag(takes_context=True)
+def is_centre_specialist(context) -> bool:
+    """Whether to show "Record a consultation" for a one-stop centre's specialist (from the cached role
+    facts: no query once warm)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(eaccount_selectors.centre_ids_for_user(user=user))

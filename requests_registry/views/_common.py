@@ -14,9 +14,10 @@ citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 staff_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 
 
-def staff_actor(request, *, channel: str = Channel.AGENCY):
-    """The logged-in official at work: for nobody in particular, on the agency channel."""
-    return actor_at_work(request.actor, channel=channel)
+def staff_actor(request, *, channel: str = Channel.AGENCY, centre_id: int | None = None):
+    """The logged-in official at work: for nobody in particular, on the agency channel (at their
+    one-stop centre, when given)."""
+    return actor_at_work(request.actor, channel=channel, centre_id=centre_id)
 
 
 def page_of(request, qs, *, paginator_class=SafePaginator):

@@ -8,13 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalogue import selectors as catalogue_selectors
 from catalogue.eforms import eform_display
-from eaccount.selectors import person_get_by_personal_code
+from eaccount.selectors import centre_ids_for_user, person_get_by_personal_code
+from kernel.constants import Channel
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
 from kernel.paginators import LookaheadPaginator
+from knowledge_base import rules as kb_rules
+from knowledge_base import selectors as kb_selectors
+from knowledge_base.exceptions import ArticleNotFound, ScriptRunNotFound
 
 from .. import rules, selectors, services
+from ..case_panels import case_panels
 from ..exceptions import CaseNotFound, CaseValidationError, InvalidTransition
 from ..forms import (
     ConsultationForm,
@@ -73,7 +79,7 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
             "history": history,
             "attachments": attachments,
             "rows": eform_display(definition=definition, cleaned=case.data),
-            "status_form": status_form or StatusChangeForm(current=case.status),
+            "status_form": status_form or StatusChangeForm(targets=rules.case_status_targets(case)),
             "info_form": info_form or RequestInfoForm(),
             "result_form": result_form or ResultForm(can_complete=rules.case_complete_allowed(case)),
             "can_change": bool(rules.case_status_targets(case)),
@@ -81,6 +87,7 @@ def _agency_case_page(request, case, *, status_form=None, info_form=None, result
             "can_attach_result": rules.case_result_allowed(case),
             "can_take": rules.case_take_allowed(case, user=request.user),
             "open_duplicates": selectors.case_open_duplicates(case=case),
+            "panels": case_panels(case=case, for_staff=True),
         },
         status=status,
     )
@@ -121,7 +128,7 @@ def agency_case_take_view(request, number: str):
 @staff_required
 def agency_case_status_view(request, number: str):
     case = _staff_case(request, number)
-    form = StatusChangeForm(request.POST, current=case.status)
+    form = StatusChangeForm(request.POST, targets=rules.case_status_targets(case))
     if form.is_valid():
         try:
             services.case_change_status(
@@ -186,11 +193,44 @@ def agency_case_result_view(request, number: str):
     return _agency_case_page(request, case, result_form=form, status=400)
 
 
+def _consulting_official(request):
+    """Who records consultations: an agency's staff (about their agency's services) and a one-stop
+    centre's specialists (about any published service, at their centre); 404 for anyone else."""
+    agency_ids = selectors.staff_agency_ids(user=request.user)
+    centre_ids = sorted(centre_ids_for_user(user=request.user))
+    if not agency_ids and not centre_ids:
+        raise Http404
+    if agency_ids:
+        return selectors.staff_services_for(user=request.user), None
+    return catalogue_selectors.services_published_choices(), catalogue_selectors.centres(
+        ids=centre_ids[:1]
+    ).first()
+
+
+def _knowledge_used(request, form, data):
+    """The article and the call script run the form names, if the official may read them."""
+    viewer = kb_rules.viewer_for(request.user)
+    article = script_run = None
+    if data.get("article"):
+        try:
+            article = kb_selectors.article_get_for(viewer=viewer, pk=data["article"])
+        except ArticleNotFound:
+            form.add_error("article", _("No article with this number that you may read."))
+    if data.get("script_run"):
+        try:
+            script_run = kb_selectors.script_run_get_for(viewer=viewer, pk=data["script_run"])
+        except ScriptRunNotFound:
+            form.add_error("script_run", _("No call script run of yours with this number."))
+    return article, script_run
+
+
 @staff_required
 def consultation_new_view(request):
-    _require_agency_staff(request)
-    service_choices = selectors.staff_services_for(user=request.user)
-    form = ConsultationForm(request.POST or None, services=service_choices)
+    service_choices, centre = _consulting_official(request)
+    initial = {key: request.GET.get(key) for key in ("article", "script_run") if request.GET.get(key)}
+    if "script_run" in initial:
+        initial["channel"] = Channel.PHONE
+    form = ConsultationForm(request.POST or None, services=service_choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         client = None
@@ -199,10 +239,13 @@ def consultation_new_view(request):
             if client is None:
                 form.add_error("personal_code", _("No person with this personal code was found."))
         service = next((s for s in service_choices if s.code == data["service"]), None)
+        article, script_run = _knowledge_used(request, form, data)
         if not form.errors:
             try:
                 services.consultation_register(
-                    actor=staff_actor(request, channel=data["channel"]),
+                    actor=staff_actor(
+                        request, channel=data["channel"], centre_id=getattr(centre, "pk", None)
+                    ),
                     channel=data["channel"],
                     topic=data["topic"],
                     duration_minutes=data["duration_minutes"],
@@ -212,6 +255,10 @@ def consultation_new_view(request):
                     anonymous_phone=data["anonymous_phone"],
                     note=data["note"],
                     agency=service.agency if service else None,
+                    centre=centre,
+                    article=article,
+                    article_useful=data["article_useful"],
+                    script_run=script_run,
                 )
             except DomainError as error:
                 form_add_domain_error(form, error)
