@@ -4,11 +4,11 @@ One query, whatever the number of articles."""
 
 from __future__ import annotations
 
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from catalogue.service_page import ServicePagePanel
 
+from .content import stored_html
 from .selectors import service_faq_articles
 
 
@@ -19,8 +19,7 @@ def service_page_faq_panels(*, service, viewer) -> list[ServicePagePanel]:
     entries = []
     for article in articles:
         for pair in article.html.get("faq") or []:
-            # the answer was rendered from Markdown and sanitised by nh3 when the article was saved
-            entries.append((pair["q"], mark_safe(pair["a"])))  # noqa: S308 - sanitised on save
+            entries.append((pair["q"], stored_html(pair["a"])))
     links = [(article.get_absolute_url(), article.title) for article in articles]
     return [
         ServicePagePanel(

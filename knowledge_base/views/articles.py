@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from kernel.forms import form_add_domain_error
 
 from .. import rules, selectors, services
 from ..constants import SECTION_LABELS, TEMPLATES, ArticleKind
+from ..content import stored_html
 from ..exceptions import ArticleVersionConflict, ArticleVersionNotFound
 from ..forms import ArticleForm, KindForm, NoteForm, SearchForm
 from .common import PAGE_SIZE, actor_of, article_or_404, official_required, require_official, viewer_of
@@ -64,13 +64,13 @@ def _display(article) -> dict:
     template = TEMPLATES[article.kind]
     return {
         "sections": [
-            (key, SECTION_LABELS[key], mark_safe(html["sections"][key]))  # noqa: S308 - sanitised on save
+            (key, SECTION_LABELS[key], stored_html(html["sections"][key]))
             for key in template.sections
             if (html.get("sections") or {}).get(key)
         ],
-        "faq": [(pair["q"], mark_safe(pair["a"])) for pair in html.get("faq") or []],  # noqa: S308
+        "faq": [(pair["q"], stored_html(pair["a"])) for pair in html.get("faq") or []],
         "links": [(link["url"], link["title"]) for link in html.get("links") or []],
-        "steps": [mark_safe(step) for step in html.get("steps") or []],  # noqa: S308
+        "steps": [stored_html(step) for step in html.get("steps") or []],
     }
 
 
