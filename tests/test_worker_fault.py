@@ -1,4 +1,5 @@
-"""A worker killed with SIGKILL mid-way through 1,000 notifications: none lost, none doubled.
+"""A worker killed with SIGKILL mid-way through 1,000 notifications: none lost, none doubled but the
+e-mail (at most one per worker process) that the SMTP server accepted in the instant before the kill.
 
 A real prefork worker (a subprocess) on the Redis broker sends case notifications (an e-account
 message and an e-mail each, through notifications.notify: the e-mail by its own task, on the same
@@ -8,7 +9,7 @@ given back), and a second worker is started. The tasks the first one held stay "
 the broker's visibility timeout; then the new worker takes them back. A task the killed worker had just
 taken from Redis but not yet recorded as unacknowledged is gone from the broker: beat's
 case_notifications_resend_missing finds its change without a notice and sends it again, and
-notifications_redeliver_due hands out again an e-mail whose task was lost (the test plays beat). All 1,000 must be done within 75 s of the restart, each e-mail exactly once and each
+notifications_redeliver_due hands out again an e-mail whose task was lost (the test plays beat). All 1,000 must be done within 75 s of the restart, each e-mail once (but the one in flight at the kill) and each
 e-account message exactly once.
 
 PostgreSQL only: the worker is another process and must see this test's database.
@@ -241,6 +242,7 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
         reached = _wait_until(lambda: inbox.distinct() >= KILL_AT, timeout=120, worker=first)
         assert reached, f"the first worker sent {inbox.distinct()} e-mails: {_log_tail(log)}"
         # ... and is killed, all its processes, with SIGKILL
+        killed_at = time.monotonic()
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         time.sleep(0.2)  # an SMTP session already finished is still being handled
@@ -316,7 +318,14 @@ def test_a_worker_killed_mid_way_loses_no_notification_and_doubles_none():
             f"test {time.monotonic() - started:.1f} s"
         )
         assert not lost, f"{len(lost)} notifications lost, e.g. {lost[:5]}: {_log_tail(log)}"
-        assert not doubled, f"e-mails sent twice: {doubled}"
+        # SMTP has no transaction with our database: an e-mail the server accepted in the instant before
+        # the kill, whose worker died before its COMMIT, is sent again (at least once, never lost).
+        # Only such an e-mail may come twice: one that arrived before the kill, at most one per worker
+        # process (concurrency 2); none of the other ~999 is doubled.
+        in_flight = {r for r, got in doubled.items() if per_recipient[r][0][0] <= killed_at}
+        assert set(doubled) == in_flight and sum(n - 1 for n in doubled.values()) <= 2, (
+            f"e-mails sent twice: {doubled}"
+        )
         assert not strangers, f"e-mails to unknown addresses: {strangers[:5]}"
         for recipient, got in per_recipient.items():
             assert email_of[recipient][0].number in got[0][1], (recipient, got)
