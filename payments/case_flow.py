@@ -24,8 +24,8 @@ from requests_registry.constants import CaseStatus
 
 from . import rules, selectors, services
 from .constants import PAYABLE_STATES, InvoiceKind
-from .exceptions import OpenInvoiceExists
-from .models import Invoice, Payee
+from .exceptions import OpenInvoiceExists, PayeeMissing
+from .models import Invoice
 
 logger = logging.getLogger(__name__)
 
@@ -36,18 +36,21 @@ def _charges(service, mode: str) -> bool:
     return service.payment_mode == mode and rules.service_has_fee(service)
 
 
-def _payee_known(case) -> bool:
-    if Payee.objects.filter(agency_id=case.service.agency_id).exists():
-        return True
-    logger.warning("no payee for agency %s: case %s gets no invoice", case.service.agency_id, case.number)
-    return False
+def _issue(*, actor: Actor, case, kind: str):
+    """The invoice, or None when the agency's account is not known yet (logged: staff bill by hand)."""
+    try:
+        return services.invoice_issue(actor=actor, case=case, kind=kind)
+    except PayeeMissing:
+        logger.warning("no payee for agency %s: case %s gets no invoice", case.service.agency_id, case.number)
+        return None
 
 
 def on_case_submitted(*, actor: Actor, case) -> None:
-    service = case.service
-    if not _charges(service, PaymentMode.PREPAYMENT) or not _payee_known(case):
+    if not _charges(case.service, PaymentMode.PREPAYMENT):
         return
-    invoice = services.invoice_issue(actor=actor, case=case, kind=InvoiceKind.PREPAYMENT)
+    invoice = _issue(actor=actor, case=case, kind=InvoiceKind.PREPAYMENT)
+    if invoice is None:
+        return
     registry.case_change_status(
         actor=Actor.system(SYSTEM),
         case=case,
@@ -59,11 +62,9 @@ def on_case_submitted(*, actor: Actor, case) -> None:
 def on_case_status_changed(*, actor: Actor, case, from_status: str, to_status: str) -> None:
     service = case.service
     if to_status == CaseStatus.COMPLETED and _charges(service, PaymentMode.POSTPAYMENT):
-        if not _payee_known(case):
-            return
         # the case already has one to pay: a client is never billed twice
         with contextlib.suppress(OpenInvoiceExists):
-            services.invoice_issue(actor=actor, case=case, kind=InvoiceKind.POSTPAYMENT)
+            _issue(actor=actor, case=case, kind=InvoiceKind.POSTPAYMENT)
     elif to_status in (CaseStatus.WITHDRAWN, CaseStatus.REJECTED):
         unpaid = Invoice.objects.filter(case_id=case.pk, state__in=PAYABLE_STATES, paid_amount=0)
         for invoice in unpaid.select_related("payer_person", "payer_organisation"):

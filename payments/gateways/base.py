@@ -33,7 +33,6 @@ class GatewayNotification:
 
 class Gateway(Protocol):
     code: str
-    label: str
     is_sandbox: bool
 
     def start_url(self, request: PaymentRequest) -> str:

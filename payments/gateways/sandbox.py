@@ -52,7 +52,6 @@ def notification_fields(
 
 class SandboxGateway:
     code = "sandbox"
-    label = "Sandbox bank"
     is_sandbox = True
 
     def start_url(self, request: PaymentRequest) -> str:
