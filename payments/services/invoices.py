@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 from audit import services as audit
 from kernel.actors import Actor
 from kernel.parties import is_person
+from kernel.working_days import working_days_after
 from notifications.services import notify
 from notifications.topics import Localised
 from outbox import services as outbox
@@ -31,7 +32,6 @@ from ..exceptions import (
 )
 from ..models import Invoice, InvoiceSequence, Payee
 from ..references import rf_reference_for
-from ..working_days import working_days_after
 
 logger = logging.getLogger(__name__)
 

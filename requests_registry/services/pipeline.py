@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 import audit.services as audit
 from kernel.actors import Actor
+from kernel.working_days import working_days_after, working_days_between
 
 from .. import case_events, rules
 from ..constants import CaseStatus
@@ -24,6 +25,28 @@ from ._common import (
 )
 
 ANSWER_LIMIT = 4000
+
+# the client's turn: the SLA clock stops while a case waits in these (the planned date moves on by the
+# working days it waited when it leaves them)
+CLOCK_PAUSED = frozenset({CaseStatus.NEEDS_INFO, CaseStatus.AWAITING_PAYMENT})
+
+
+def _planned_after_pause(case: Case, *, paused_in: str):
+    """The planned completion moved later by the working days the case waited in `paused_in` (from
+    the history row that put it there up to today); as it was if it has none or waited none."""
+    if case.planned_completion is None:
+        return None
+    since = (
+        StatusChange.objects.filter(case_id=case.pk, to_status=paused_in)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if since is None:
+        return case.planned_completion
+    today = timezone.localtime(timezone.now()).date()
+    waited = working_days_between(timezone.localtime(since).date(), today)
+    return working_days_after(case.planned_completion, waited) if waited else case.planned_completion
 
 
 def transition(
@@ -45,6 +68,11 @@ def transition(
     if to == CaseStatus.COMPLETED:
         locked.completed_at = timezone.now()
         fields.append("completed_at")
+    if previous in CLOCK_PAUSED and previous != to:
+        planned = _planned_after_pause(locked, paused_in=previous)
+        if planned != locked.planned_completion:
+            locked.planned_completion = planned
+            fields.append("planned_completion")
     locked.save(update_fields=fields)
     change = history_add(
         case=locked,
@@ -72,6 +100,7 @@ def transition(
     case_events.case_status_changed(actor=actor, case=locked, from_status=previous, to_status=to)
     # keep the caller's instance current too
     case.status, case.updated_at, case.completed_at = locked.status, locked.updated_at, locked.completed_at
+    case.planned_completion = locked.planned_completion
     return locked, change
 
 

@@ -1,13 +1,13 @@
 """Filing cases: the e-service and the one-stop centre (validated against the e-form), and cases an
 agency received on another channel (registered as they are).
 
-Planned completion = the day of submission + the service's processing time in *calendar* days
-(public holidays and weekends are not skipped).
+Planned completion = the service's processing time in Latvian *working* days after the day of
+submission (weekends and public holidays skipped; `kernel.working_days`); 0 days: the day itself. The
+clock stops while the case waits for the client (`pipeline.transition` moves the date on).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
@@ -25,6 +25,7 @@ from delegation import selectors as delegation_selectors
 from eaccount.selectors import centre_ids_for_user
 from kernel.actors import Actor
 from kernel.constants import EFORM_CHANNELS, PERSONAL_BASES, Basis
+from kernel.working_days import working_days_from
 
 from .. import case_events, rules
 from ..constants import OPEN_STATUSES, TRANSITIONS, CaseStatus
@@ -196,7 +197,7 @@ def case_submit(
                 status=CaseStatus.SUBMITTED,
                 data=cleaned,
                 subject_key=subject_key,
-                planned_completion=timezone.localdate() + datetime.timedelta(days=service.processing_days),
+                planned_completion=working_days_from(timezone.localdate(), service.processing_days),
                 external_reference=external_reference,
             )
             saved = save_attachments(
@@ -301,7 +302,7 @@ def case_register_received(
             status=status,
             data=dict(data or {}),
             subject_key=_received_subject_key(version=version, data=data or {}, client=client),
-            planned_completion=timezone.localdate() + datetime.timedelta(days=service.processing_days),
+            planned_completion=working_days_from(timezone.localdate(), service.processing_days),
             external_reference=external_reference,
             completed_at=now if status == CaseStatus.COMPLETED else None,
         )

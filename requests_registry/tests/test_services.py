@@ -1,6 +1,5 @@
 """The registry's services: submission, the status pipeline, history, answers, results, feedback."""
 
-import datetime
 import threading
 from decimal import Decimal
 from unittest import mock
@@ -14,6 +13,7 @@ from audit.models import AuditEvent
 from catalogue.constants import PaymentMode
 from eaccount.models import Document, Message
 from kernel.actors import Actor
+from kernel.working_days import working_days_after
 from requests_registry import services
 from requests_registry.constants import TRANSITIONS, Basis, CaseStatus, Channel
 from requests_registry.exceptions import (
@@ -69,7 +69,7 @@ def test_submit_numbers_history_audit_and_planned_date():
     assert first.status == S.SUBMITTED
     assert first.client_person == user.person and first.submitted_by == user
     assert first.service_version.number == 1
-    assert first.planned_completion == timezone.localdate() + datetime.timedelta(days=10)
+    assert first.planned_completion == working_days_after(timezone.localdate(), 10)
     assert first.data["child_personal_code"] == "030718-23455"
     history = list(first.status_changes.all())
     assert [(h.seq, h.from_status, h.to_status, h.actor_id, h.channel) for h in history] == [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from functools import partial
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
 from kernel.paginators import WindowCountPaginator
 from kernel.parties import is_person
+from kernel.working_days import working_days_from
 
 from .. import drafts, rules, selectors, services
 from ..case_panels import case_panels
@@ -134,7 +134,7 @@ def apply_view(request, code: str):
                     for f in definition
                     if f["name"] in draft["files"]
                 ],
-                "planned": timezone.localdate() + datetime.timedelta(days=service.processing_days),
+                "planned": working_days_from(timezone.localdate(), service.processing_days),
             },
         )
 
