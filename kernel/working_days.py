@@ -19,6 +19,13 @@ def working_days_after(start: datetime.date, days: int) -> datetime.date:
     return latvian_calendar().get_nth_working_day(start, days)
 
 
+def working_days_before(end: datetime.date, days: int) -> datetime.date:
+    """The `days`-th working day before `end` (`end` itself not counted)."""
+    if days < 1:
+        raise ValueError("days must be positive")
+    return latvian_calendar().get_nth_working_day(end, -days)
+
+
 def working_days_from(start: datetime.date, days: int) -> datetime.date:
     """As `working_days_after`, and `start` itself for 0 days (a deadline of "today")."""
     if days < 0:

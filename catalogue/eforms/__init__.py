@@ -40,12 +40,14 @@ checkboxes as booleans, personal codes as "DDMMYY-NNNNN", IBANs compact upper ca
 `eform_date_bounds(field)` is a date field's earliest and latest accepted day (for an input's min/max).
 
 Modules: `vocabulary` (types, keys, limits), `definition` (checking a definition), `submission`
-(checking a filed form), `dates` (date limits and showing dates), `display` (labels, filed values).
+(checking a filed form), `dates` (date limits and showing dates), `display` (labels, filed values),
+`form` (the e-form as a Django form, `EForm`).
 """
 
 from .dates import DATE_FORMATS, date_shown, eform_date_bounds
 from .definition import eform_definition_validate
 from .display import eform_choice_label, eform_display, eform_field_label, eform_help
+from .form import EForm
 from .submission import CLEANERS, EFormResult, eform_case_subject, eform_validate
 from .vocabulary import (
     CASE_SUBJECT,
@@ -86,6 +88,7 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "EForm",
     "CASE_SUBJECT",
     "CHECKBOX",
     "CHECKBOX_FALSE",

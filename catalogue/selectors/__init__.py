@@ -39,6 +39,7 @@ from .public import (
     services_by_codes,
     services_by_ids,
     services_delegable_offered,
+    services_for_authorised_filing,
     services_of_agencies,
     services_published_choices,
 )
@@ -91,4 +92,5 @@ __all__ = [
     "services_delegable_offered",
     "services_of_agencies",
     "services_published_choices",
+    "services_for_authorised_filing",
 ]

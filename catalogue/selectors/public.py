@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from kernel.collation import latvian
 
-from ..constants import ServiceState
+from ..constants import Audience, ServiceState
 from ..models import Agency, Category, Channel, LifeEvent, Service, ServiceCentre, ServiceChannel
 
 
@@ -194,6 +194,16 @@ def services_published_choices() -> list[Service]:
     """Every published service, for the choices of one who serves clients of every agency (a
     one-stop centre's specialist)."""
     return _choices(Service.objects.filter(state=ServiceState.PUBLISHED))
+
+
+def services_for_authorised_filing() -> list[Service]:
+    """The published services for persons whose catalogue entry allows an authorised e-service
+    (Reg. 401 point 2.6) and that have an e-form: the one-stop centre's choices for one."""
+    return _choices(
+        Service.objects.filter(
+            state=ServiceState.PUBLISHED, authorised_filing_allowed=True, audience=Audience.PERSON
+        ).exclude(eform=[])
+    )
 
 
 def services_by_ids(*, ids) -> list[Service]:

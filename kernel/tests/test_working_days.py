@@ -7,11 +7,10 @@ import pytest
 from kernel.working_days import (
     is_working_day,
     working_days_after,
+    working_days_before,
     working_days_between,
     working_days_from,
 )
-from payments import services
-from payments.constants import DUE_WORKING_DAYS
 
 
 def test_a_weekend_is_skipped():
@@ -67,12 +66,7 @@ def test_working_days_between_undoes_working_days_after():
         assert working_days_between(start, working_days_after(start, days)) == days
 
 
-def test_an_invoice_is_due_ten_working_days_after_issue():
-    # (issuing a real invoice needs the payments test fixtures: that test belongs in payments/tests)
-    issued_on = datetime.date(2026, 11, 17)
+def test_working_days_before_skips_the_proclamation_day_and_the_weekend():
+    monday = datetime.date(2026, 11, 23)
 
-    due = services.invoice_due_date(issued_on=issued_on)
-
-    assert DUE_WORKING_DAYS == 10
-    # 18 Nov skipped, two weekends skipped: 19, 20, 23, 24, 25, 26, 27, 30 Nov, 1, 2 Dec
-    assert due == datetime.date(2026, 12, 2)
+    assert working_days_before(monday, 3) == datetime.date(2026, 11, 17)  # Fri 20, Thu 19, Tue 17

@@ -31,7 +31,13 @@ from .results import (
     case_notifications_resend_missing,
     case_notify_client_send,
 )
-from .submission import case_open_for_subject, case_register_received, case_submit, case_validate_form
+from .submission import (
+    AUTHORISED_FILING_REFUSALS,
+    case_open_for_subject,
+    case_register_received,
+    case_submit,
+    case_validate_form,
+)
 from .thresholds import (
     satisfaction_threshold_remove,
     satisfaction_threshold_set,
@@ -39,6 +45,7 @@ from .thresholds import (
 )
 
 __all__ = [
+    "AUTHORISED_FILING_REFUSALS",
     "case_api_list_record",
     "case_api_read_record",
     "case_answer_info",

@@ -272,13 +272,16 @@ def case_register_received(
     data: Mapping[str, Any] | None = None,
     status: str = CaseStatus.REGISTERED,
     note: str = "",
+    files: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Register a case an agency received on another channel (the actor's), so the registry is complete.
+    """Register a case an agency (or a one-stop centre: the actor's centre) received on another
+    channel (the actor's), so the registry is complete; `files` (field name → upload) are kept as the
+    application's attachments (e.g. the scanned paper).
 
-    No e-form validation, and no refusal of a second open case of a one-off service (the agency
-    has it already; its staff see the warning on the case page). History: "submitted", then one
-    row per step of the shortest legal path to `status` (so registered gives two rows).
-    Unknown status → InvalidTransition.
+    No e-form validation (a caller that has the e-form's data checks it first), and no refusal of a
+    second open case of a one-off service (the agency has it already; its staff see the warning on
+    the case page). History: "submitted", then one row per step of the shortest legal path to
+    `status` (so registered gives two rows). Unknown status → InvalidTransition.
     """
     if status not in CaseStatus.values:
         raise InvalidTransition(current=CaseStatus.SUBMITTED, requested=status)
@@ -289,49 +292,76 @@ def case_register_received(
         raise ServiceNotAvailable()
     _check_client(service=service, client=client)
     version = _version_or_none(service)
-    with transaction.atomic():
-        now = timezone.now()
-        case = Case.objects.create(
-            number=case_number_next(service=service),
-            service=service,
-            service_version=version,
-            **client_fields(client),
-            submitted_by=actor.user_or_none,
-            basis=Basis.AGENCY_REGISTRATION,
-            channel=actor.channel,
-            status=status,
-            data=dict(data or {}),
-            subject_key=_received_subject_key(version=version, data=data or {}, client=client),
-            planned_completion=working_days_from(timezone.localdate(), service.processing_days),
-            external_reference=external_reference,
-            completed_at=now if status == CaseStatus.COMPLETED else None,
-        )
+    saved: list[CaseAttachment] = []
+    try:
+        with transaction.atomic():
+            case = _register_received(
+                actor=actor,
+                service=service,
+                client=client,
+                version=version,
+                external_reference=external_reference,
+                data=data,
+                status=status,
+                path=path,
+                note=note,
+            )
+            saved = save_attachments(
+                case=case, files=dict(files or {}), kind=CaseAttachment.Kind.APPLICATION, actor=actor
+            )
+    except BaseException:
+        delete_files(saved)
+        raise
+    return case
+
+
+def _register_received(
+    *, actor: Actor, service, client, version, external_reference: str, data, status: str, path, note: str
+) -> Case:
+    """The case, its history up to `status` and its audit event (in the caller's transaction)."""
+    now = timezone.now()
+    case = Case.objects.create(
+        number=case_number_next(service=service),
+        service=service,
+        service_version=version,
+        **client_fields(client),
+        submitted_by=actor.user_or_none,
+        basis=Basis.AGENCY_REGISTRATION,
+        channel=actor.channel,
+        centre_id=actor.centre_id,
+        status=status,
+        data=dict(data or {}),
+        subject_key=_received_subject_key(version=version, data=data or {}, client=client),
+        planned_completion=working_days_from(timezone.localdate(), service.processing_days),
+        external_reference=external_reference,
+        completed_at=now if status == CaseStatus.COMPLETED else None,
+    )
+    change = history_add(
+        case=case,
+        from_status="",
+        to_status=CaseStatus.SUBMITTED,
+        actor=actor,
+        note=note if not path else "",
+        seq=1,
+    )
+    previous = CaseStatus.SUBMITTED
+    for index, step in enumerate(path, start=2):
         change = history_add(
             case=case,
-            from_status="",
-            to_status=CaseStatus.SUBMITTED,
+            from_status=previous,
+            to_status=step,
             actor=actor,
-            note=note if not path else "",
-            seq=1,
+            note=note if step == status else "",
+            seq=index,
         )
-        previous = CaseStatus.SUBMITTED
-        for index, step in enumerate(path, start=2):
-            change = history_add(
-                case=case,
-                from_status=previous,
-                to_status=step,
-                actor=actor,
-                note=note if step == status else "",
-                seq=index,
-            )
-            previous = step
-        audit.record(
-            action="case.register_received",
-            actor=actor,
-            acting_for=client,
-            target=case,
-            reason=actor.label,
-            data={"number": case.number, "service": service.code, "channel": actor.channel, "status": status},
-        )
-        notify_on_commit(case=case, change=change)
+        previous = step
+    audit.record(
+        action="case.register_received",
+        actor=actor,
+        acting_for=client,
+        target=case,
+        reason=actor.label,
+        data={"number": case.number, "service": service.code, "channel": actor.channel, "status": status},
+    )
+    notify_on_commit(case=case, change=change)
     return case

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalogue.eforms import eform_display, eform_field_label
+from catalogue.eforms import EForm, eform_display, eform_field_label
 from catalogue.selectors import ServiceNotFound, service_get_published, service_version_current
 from delegation.context import current_principal
 from kernel.errors import DomainError
@@ -33,7 +33,6 @@ from ..exceptions import (
 from ..forms import (
     AnswerForm,
     CaseFilterForm,
-    EForm,
     FeedbackForm,
     WithdrawForm,
 )
