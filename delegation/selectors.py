@@ -7,12 +7,14 @@ principal lets an agent act for every delegable service or listed ones, for a pe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kernel.collation import latvian
 from kernel.parties import party_kind
@@ -222,3 +224,106 @@ def principal_ids_for(*, user) -> tuple[set[int], set[int]]:
     for principal in principals_for(user=user):
         (persons if principal.is_person else organisations).add(principal.id)
     return persons, organisations
+
+
+# --- an official's profile of a client (workplace.selectors.profile) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DelegatedService:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationFacts:
+    """One delegation in force, seen from the client: `given` (the client let `other_name` act for
+    them) or received (the client may act for `other_name`)."""
+
+    id: int
+    given: bool
+    other_name: str
+    services: tuple[DelegatedService, ...]  # empty = every delegable service
+    valid_from: Any
+    valid_until: Any
+
+    @property
+    def every_service(self) -> bool:
+        return not self.services
+
+
+def _title(row: dict) -> str:
+    english = row["service__title_en"]
+    return english if english and get_language() == "en" else row["service__title_lv"]
+
+
+def delegations_of_client(
+    *, party, agency_ids: Collection[int] | None = None, limit: int = 20, on=None
+) -> tuple[list[DelegationFacts], int]:
+    """The delegations in force (`Delegation.active`) the party gave and, for a person, those they
+    received, newest first, with the services each covers. With `agency_ids` (an agency's staff):
+    only delegations covering a service of those agencies or every delegable service, and of their
+    services only those agencies' ones. `(the newest `limit`, how many in all)`: two queries (the
+    delegations with the total, then their services), one when there are none."""
+    through = Delegation.services.through
+    if party_kind(party) == PrincipalKind.ORGANISATION:
+        condition = Q(principal_organisation_id=party.pk)
+    else:
+        condition = Q(principal_person_id=party.pk) | Q(agent_id=party.pk)
+    qs = Delegation.objects.active(on=on).filter(condition)
+    services = through.objects.all()
+    if agency_ids is not None:
+        ids = sorted(agency_ids)
+        services = services.filter(service__agency_id__in=ids)
+        qs = qs.filter(
+            Exists(services.filter(delegation_id=OuterRef("pk")))
+            | ~Exists(through.objects.filter(delegation_id=OuterRef("pk")))
+        )
+    delegations = list(
+        qs.select_related("principal_person", "principal_organisation", "agent")
+        .only(
+            "id",
+            "valid_from",
+            "valid_until",
+            "principal_person",
+            "principal_organisation",
+            "agent",
+            "principal_person__first_name",
+            "principal_person__last_name",
+            "principal_organisation__name",
+            "agent__first_name",
+            "agent__last_name",
+        )
+        .annotate(profile_total=Window(Count("pk")))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    if not delegations:
+        return [], 0
+    by_delegation: dict[int, list[DelegatedService]] = {}
+    for row in (
+        services.filter(delegation_id__in=[d.pk for d in delegations])
+        .values("delegation_id", "service__code", "service__title_lv", "service__title_en")
+        .order_by("service__code")
+    ):
+        by_delegation.setdefault(row["delegation_id"], []).append(
+            DelegatedService(code=row["service__code"], title=_title(row))
+        )
+    facts = []
+    for delegation in delegations:
+        given = (
+            delegation.principal_organisation_id == party.pk
+            if party_kind(party) == PrincipalKind.ORGANISATION
+            else delegation.principal_person_id == party.pk
+        )
+        other = delegation.agent.full_name if given else str(delegation.principal)
+        facts.append(
+            DelegationFacts(
+                id=delegation.pk,
+                given=given,
+                other_name=other,
+                services=tuple(by_delegation.get(delegation.pk, ())),
+                valid_from=delegation.valid_from,
+                valid_until=delegation.valid_until,
+            )
+        )
+    return facts, delegations[0].profile_total

@@ -1,13 +1,15 @@
 """Reads of the e-account and the questions other apps ask about a user."""
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kernel.collation import latvian
 from kernel.constants import PartyKind
@@ -24,7 +26,19 @@ from .constants import (
     StaffRoleKind,
 )
 from .contacts import confirmation_token_hash, phone_display, phone_takes_sms
-from .models import NoticePreference, Organisation, PendingEmail, Person, StaffRole, User
+from .models import (
+    BoardMembership,
+    Document,
+    NoticePreference,
+    Organisation,
+    OrganisationLiquidation,
+    ParentChild,
+    PendingEmail,
+    Person,
+    RegisterDocument,
+    StaffRole,
+    User,
+)
 
 
 def staff_roles_active(*, user: User) -> QuerySet[StaffRole]:
@@ -401,3 +415,145 @@ def notice_opted_in(*, party, kind: str) -> bool:
     """Has `party` opted in to notices of `kind` (e-mail or SMS chosen)?"""
     field = "person" if isinstance(party, Person) else "organisation"
     return _opted_in(kind, field).filter(**_party_filter(party)).exists()
+
+
+# --- an official's profile of a client (workplace.selectors.profile) --------------------------------
+# Whoever calls these has decided the official may see the client: they do not check it again.
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    """One legal representation around a client, from register data: `represents` — the client
+    represents `name` (their minor child, a company whose board they sit on); otherwise `name`
+    represents the client (a minor's parent, a company's board member)."""
+
+    relation: str  # one of REPRESENTATION_LABELS
+    represents: bool
+    name: str
+    identifier: str  # the other's personal code or registration number
+    position: str = ""
+    valid_until: object = None
+
+    @property
+    def label(self) -> str:
+        return str(REPRESENTATION_LABELS[self.relation])
+
+
+REPRESENTATION_LABELS = {
+    "parent": _("Parent (legal representative)"),
+    "child": _("Minor child"),
+    "board_member": _("Board member"),
+    "company": _("Company represented as a board member"),
+}
+
+
+def representations_of(*, party, on=None) -> list[Representation]:
+    """Who represents the party by law and whom they represent, from the register: for a person their
+    parents while they are a minor, their minor children and the companies whose board they sit on
+    today; for an organisation its board members today. At most two queries (one for an
+    organisation), whatever their number."""
+    today = on or timezone.localdate()
+    in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    found: list[Representation] = []
+    if isinstance(party, Organisation):
+        for membership in (
+            BoardMembership.objects.filter(in_force, organisation_id=party.pk)
+            .select_related("person")
+            .only(
+                "position", "valid_until", "person__first_name", "person__last_name", "person__personal_code"
+            )
+            .order_by("person__last_name", "person__first_name", "id")
+        ):
+            person = membership.person
+            found.append(
+                Representation(
+                    "board_member",
+                    False,
+                    person.full_name,
+                    person.personal_code,
+                    membership.position,
+                    membership.valid_until,
+                )
+            )
+        return found
+    links = (
+        ParentChild.objects.filter(Q(child_id=party.pk) | Q(parent_id=party.pk))
+        .select_related("parent", "child")
+        .only(*(f"{who}__{name}" for who in ("parent", "child") for name in _PERSON_FACTS))
+        .order_by("id")
+    )
+    for link in links:
+        if link.child_id == party.pk and party.is_minor:
+            parent = link.parent
+            found.append(Representation("parent", False, parent.full_name, parent.personal_code))
+        elif link.parent_id == party.pk and link.child.is_minor:
+            child = link.child
+            found.append(Representation("child", True, child.full_name, child.personal_code))
+    for membership in (
+        BoardMembership.objects.filter(in_force, person_id=party.pk)
+        .select_related("organisation")
+        .only("position", "valid_until", "organisation__name", "organisation__registration_number")
+        .order_by("organisation__name", "id")
+    ):
+        organisation = membership.organisation
+        found.append(
+            Representation(
+                "company",
+                True,
+                organisation.name,
+                organisation.registration_number,
+                membership.position,
+                membership.valid_until,
+            )
+        )
+    return found
+
+
+_PERSON_FACTS = ("first_name", "last_name", "personal_code", "birth_date")
+
+
+def documents_of_party(
+    *, party, service_codes: Collection[str] | None = None, limit: int = 20
+) -> tuple[list, int]:
+    """The documents delivered to the party's e-account, newest first (title, file name, issuer,
+    service code, date); only those of `service_codes` when given (an agency's staff: its services).
+    `(the newest `limit`, how many in all)`: one query."""
+    owner = {"organisation_id": party.pk} if isinstance(party, Organisation) else {"person_id": party.pk}
+    qs = Document.objects.filter(**owner)
+    if service_codes is not None:
+        qs = qs.filter(service_code__in=sorted(service_codes))
+    rows = list(
+        qs.only("id", "title", "original_name", "issuer_label", "service_code", "created_at")
+        .annotate(profile_total=Window(Count("pk")))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return rows, (rows[0].profile_total if rows else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterFacts:
+    """What the registers say of a party beyond its name: a person's identity documents (newest
+    expiry first), an organisation's liquidation."""
+
+    documents: tuple = ()
+    liquidation_started_on: object = None
+
+
+def register_facts_of(*, party) -> RegisterFacts:
+    """One query: a person's identity documents, or an organisation's liquidation."""
+    if isinstance(party, Organisation):
+        started = (
+            OrganisationLiquidation.objects.filter(organisation_id=party.pk)
+            .values_list("started_on", flat=True)
+            .first()
+        )
+        return RegisterFacts(liquidation_started_on=started)
+    return RegisterFacts(
+        documents=tuple(
+            RegisterDocument.objects.filter(person_id=party.pk)
+            .only("id", "kind", "number", "expires_on")
+            .order_by("-expires_on", "-id")
+        )
+    )

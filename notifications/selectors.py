@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from kernel.paginators import WindowCountPaginator
@@ -16,6 +16,7 @@ from kernel.parties import party_key
 
 from .constants import NotificationState
 from .models import Notification
+from .topics import TOPICS
 
 NOTIFICATIONS_PAGE_SIZE = 25
 STATS_ZONE = ZoneInfo("Europe/Riga")
@@ -93,3 +94,24 @@ def notification_stats_for_agencies(
         .order_by("topic", "channel")
     )
     return [NotificationStats(**row) for row in rows]
+
+
+# --- an official's profile of a client (workplace.selectors.profile) ------------------------------
+
+
+def notifications_of_client(
+    *, party, agency_ids: Collection[int] | None = None, limit: int = 20
+) -> tuple[list[Notification], int]:
+    """The notices sent to `party` (`notifications_of`), newest first, each with `topic_label`; only
+    those of `agency_ids`' services when given (an agency's staff). For an official's profile of
+    the client: whoever calls it has decided the official may see the client. `(the newest `limit`,
+    how many in all)`: one query (COUNT(*) OVER ())."""
+    qs = notifications_of(party=party)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=sorted(agency_ids))
+    columns = ("pk", "topic", "channel", "state", "subject", "to", "created_at", "sent_at", "delivered_at")
+    rows = list(qs.only(*columns, "failed_at").annotate(profile_total=Window(Count("pk")))[:limit])
+    for row in rows:
+        topic = TOPICS.get(row.topic)
+        row.topic_label = topic.label if topic is not None else row.topic
+    return rows, (rows[0].profile_total if rows else 0)

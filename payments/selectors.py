@@ -5,12 +5,14 @@ subquery) — and "not found" for everyone else, exactly like a missing one."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Window
 
+from kernel.parties import is_person
 from requests_registry.selectors import case_list_for_user
 
-from .constants import PAYABLE_STATES
+from .constants import PAYABLE_STATES, SETTLED_STATES
 from .exceptions import InvoiceNotFound, PaymentSessionNotFound
 from .models import Invoice, Payment, PaymentSession
 from .references import rf_compact, rf_is_valid
@@ -82,6 +84,46 @@ def payments_of_invoice(*, invoice) -> list[Payment]:
 def invoice_list_for_case(*, case) -> list[Invoice]:
     """A case's invoices (for the case page, later): the case was checked by whoever passes it."""
     return list(Invoice.objects.filter(case_id=case.pk).order_by("seq"))
+
+
+def invoices_of_client(
+    *, party, agency_ids: Collection[int] | None = None, limit: int = 20
+) -> tuple[list[Invoice], int]:
+    """The invoices `party` is the payer of, newest first, each with its case's number and
+    `is_paid` (paid in full or more: `SETTLED_STATES`); only those of the cases of `agency_ids`'
+    services when given (an agency's staff). For an official's profile of the client: whoever calls
+    it has decided the official may see the client. `(the newest `limit`, how many in all)`: one
+    query (COUNT(*) OVER ())."""
+    payer = {"payer_person_id": party.pk} if is_person(party) else {"payer_organisation_id": party.pk}
+    qs = Invoice.objects.filter(**payer)
+    if agency_ids is not None:
+        qs = qs.filter(case__agency_id__in=sorted(agency_ids))
+    qs = (
+        qs.select_related("case")
+        .only(
+            "id",
+            "seq",
+            "service_code",
+            "amount",
+            "paid_amount",
+            "kind",
+            "state",
+            "reference",
+            "issued_at",
+            "due_date",
+            "case",
+            "case__id",
+            "case__number",
+            "case__agency_id",
+        )
+        .annotate(
+            is_paid=ExpressionWrapper(Q(state__in=sorted(SETTLED_STATES)), output_field=BooleanField()),
+            profile_total=Window(Count("pk")),
+        )
+        .order_by("-issued_at", "-id")
+    )
+    rows = list(qs[:limit])
+    return rows, (rows[0].profile_total if rows else 0)
 
 
 # --- the payments API (agencies' finance systems) ------------------------------------------------

@@ -1,5 +1,6 @@
 """Reads of the request registry, and who may see what, by topic (every name re-exported here):
-`cases` (cases, their history, files and feedback), `consultations`, `receipt` (the receipt of a
+`cases` (cases, their history, files and feedback), `consultations`, `clients` (one client's
+cases and consultations for an official's profile of the client), `receipt` (the receipt of a
 filed application) and `api_reads` (the case API's columns and its two-statement read for an
 agency's API client)."""
 
@@ -23,6 +24,7 @@ from .cases import (
     case_history,
     case_history_and_files,
     case_list_for_agency,
+    case_list_for_centre,
     case_list_for_staff,
     case_list_for_user,
     case_number_is_valid,
@@ -32,6 +34,7 @@ from .cases import (
     staff_services_for,
     status_changes_for_client,
 )
+from .clients import CLIENT_LIST_LIMIT, cases_of_client, consultations_of_client
 from .consultations import (
     consultation_get_for_staff,
     consultation_get_for_user,
@@ -39,6 +42,7 @@ from .consultations import (
     consultation_list_for_user,
     feedback_for_client,
 )
+from .escalation import cases_late, consultations_unresolved
 from .receipt import (
     Receipt,
     ReceiptField,
@@ -55,6 +59,9 @@ __all__ = [
     "CASE_LIST_RELATED",
     "case_agency_ids_for_user",
     "case_attachment_get",
+    "cases_of_client",
+    "CLIENT_LIST_LIMIT",
+    "consultations_of_client",
     "case_attachments",
     "case_files_for_client",
     "case_detail_rows_for_agency",
@@ -65,6 +72,7 @@ __all__ = [
     "case_history",
     "case_history_and_files",
     "case_list_for_agency",
+    "case_list_for_centre",
     "case_list_for_staff",
     "case_list_for_user",
     "case_number_is_valid",
@@ -72,10 +80,12 @@ __all__ = [
     "case_receipt_for_staff",
     "case_receipt_for_user",
     "case_services_for_user",
+    "cases_late",
     "consultation_get_for_staff",
     "consultation_get_for_user",
     "consultation_list_for_staff",
     "consultation_list_for_user",
+    "consultations_unresolved",
     "feedback_for_client",
     "Receipt",
     "ReceiptField",

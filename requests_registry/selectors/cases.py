@@ -103,6 +103,15 @@ def case_list_for_staff(
     return _filter(qs, status=status, service_code=service_code, number=number).order_by("-updated_at", "-id")
 
 
+def case_list_for_centre(*, centre_ids, user=None) -> QuerySet[Case]:
+    """The open cases filed at these one-stop centres (all of them, or those `user` filed there),
+    the nearest planned completion first: the centre's work of today."""
+    qs = Case.objects.filter(centre_id__in=list(centre_ids), status__in=OPEN_STATUSES)
+    if user is not None:
+        qs = qs.filter(submitted_by=user)
+    return qs.select_related(*CASE_LIST_RELATED).order_by("planned_completion", "id")
+
+
 def case_get_for_staff(*, user, number: str, for_update: bool = False) -> Case:
     """A case of one of the user's agencies' services; CaseNotFound for others, alike."""
     if not case_number_is_valid(number):
