@@ -61,6 +61,9 @@ class AccessRow:
 
 
 def _why(data: dict) -> str:
+    # a purpose given in words when the data was read (e.g. a one-stop centre's profile look)
+    if data.get("why"):
+        return (get_language() == "en" and data.get("why_en")) or data["why"]
     purpose = data.get("purpose")
     if purpose == "case_processing":
         return _("Processing of case %(number)s") % {"number": data.get("number", "")}

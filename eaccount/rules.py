@@ -110,3 +110,10 @@ def contacts_edit_allowed(*, user, party) -> bool:
             .exists()
         )
     return False
+
+
+def contacts_set_in_person_allowed(*, centre_id: int | None, centre_ids: set[int], party) -> bool:
+    """May a one-stop centre's specialist set, with the client at the desk, where the client's case
+    notices go (Reg. 401 point 22.1.7: the client of an authorised e-service chooses how to be told
+    the result)? Only at a centre they work at, only for a natural person (who says it themselves)."""
+    return isinstance(party, Person) and centre_id is not None and centre_id in centre_ids

@@ -47,6 +47,7 @@ from .contacts import (
     email_masked,
     normalise_phone,
     phone_masked,
+    phone_takes_sms,
 )
 from .exceptions import (
     ContactsNotFound,
@@ -750,3 +751,69 @@ def notice_choices_set(*, actor: Actor, party, choices: Mapping[str, Iterable[st
                 },
             )
     return changed
+
+
+# the kinds of notice that tell a client about their case's result (point 22.1.7)
+CASE_RESULT_NOTICE_KINDS = (NoticeKind.CASE_STATUS, NoticeKind.RESULT)
+
+
+def case_notices_set_in_person(*, actor: Actor, person: Person, channel: str, address: str = "") -> None:
+    """The client at a one-stop centre's desk says how to be told of their cases' status and result:
+    by e-mail to `address`, by SMS to `address` (a mobile number), or in the e-account only
+    (`channel` "none"). The address is read back to the client there and kept as confirmed. Raises
+    Invalid on "address" for a wrong one, ContactsNotFound (audited) for anyone but the specialist of
+    the centre the actor works at (rules.contacts_set_in_person_allowed)."""
+    user = actor.user_or_none
+    centre_ids = selectors.centre_ids_for_user(user=user) if user is not None else set()
+    if not rules.contacts_set_in_person_allowed(
+        centre_id=actor.centre_id, centre_ids=centre_ids, party=person
+    ):
+        contacts_attempt_refused(actor=actor, claimed_party=party_key(person), reason="in_person")
+        raise ContactsNotFound()
+    email = sms = False
+    if channel == NoticeChannel.EMAIL:
+        try:
+            address = _clean_email(address)
+        except Invalid:
+            raise Invalid(field_errors={"address": [EMAIL_INVALID]}) from None
+        if not address:
+            raise Invalid(field_errors={"address": [_("Enter the e-mail address.")]})
+        email = True
+    elif channel == NoticeChannel.SMS:
+        try:
+            address = normalise_phone(address)
+        except ValidationError as error:
+            raise Invalid(field_errors={"address": error.messages}) from None
+        if not phone_takes_sms(address):
+            raise Invalid(field_errors={"address": [_("Enter a mobile phone number: SMS go only to one.")]})
+        sms = True
+    elif channel != "none":
+        raise Invalid(field_errors={"channel": [_("Choose e-mail, SMS or neither.")]})
+    with transaction.atomic():
+        locked = _locked(person)
+        fields = []
+        if email and locked.email != address:
+            locked.email = address
+            fields.append("email")
+        if sms and locked.phone != address:
+            locked.phone = address
+            fields.append("phone")
+        if fields:
+            locked.save(update_fields=fields)
+            _user_email_follow(locked)
+        for kind in CASE_RESULT_NOTICE_KINDS:
+            NoticePreference.objects.update_or_create(
+                person=locked, kind=kind, defaults={"email": email, "sms": sms}
+            )
+        audit.record(
+            action="contacts.set_in_person",
+            actor=actor,
+            acting_for=locked,
+            target=locked,
+            data={
+                **_audit_party_data(locked),
+                "channel": channel,
+                "to": email_masked(address) if email else phone_masked(address) if sms else "",
+                "kinds": list(CASE_RESULT_NOTICE_KINDS),
+            },
+        )
