@@ -474,6 +474,34 @@ KB_ARTICLE_REVIEW_DUE = _register(
 )
 
 
+# A supervisor (a centre's or an agency's admin) told of the cases and consultations escalated to them
+# in one run of the workplace's escalation job: one notice per run, whatever the count. No staff
+# notice kind exists: "messages" is the one the other staff notices (thresholds, reviews) use.
+WORKPLACE_ESCALATION = _register(
+    Topic(
+        code="workplace_escalation",
+        kind=NoticeKind.MESSAGE,
+        label=_("Late cases or unresolved consultations escalated to a supervisor"),
+        placeholders=("count", "link"),
+        subject={
+            "lv": "Eskalācijas: {count} jaunas",
+            "en": "Escalations: {count} new",
+        },
+        body={
+            "lv": "Jums eskalētas {count} lietas vai konsultācijas: lietas ar nokavētu plānoto izpildes "
+            "datumu vai neatrisinātas konsultācijas.\nApskatiet tās un nododiet darbiniekam: {link}",
+            "en": "{count} cases or consultations were escalated to you: cases past their planned "
+            "completion date or consultations not resolved.\nReview them and reassign them: {link}",
+        },
+        sms={
+            "lv": "Eskalācijas: {count} jaunas. Sīkāk darba vietā.",
+            "en": "Escalations: {count} new. Details in your workplace.",
+        },
+        sample={"count": 3, "link": "/workplace/escalations/"},
+    )
+)
+
+
 def topic_get(code: str) -> Topic:
     try:
         return TOPICS[code]

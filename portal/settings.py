@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "knowledge_base",
     "requests_registry",
     "payments",
+    "workplace",
     "portal",
 ]
 
@@ -304,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge_base.tasks.articles_review_due_notify",
         "schedule": 3600.0,
     },
+    # late cases and unresolved consultations escalated to their supervisors, once per case and deadline
+    "workplace-escalations-raise": {"task": "workplace.tasks.escalations_raise", "schedule": 900.0},
 }
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("payments/", include("payments.urls")),
     path("knowledge/", include("knowledge_base.urls")),
+    path("workplace/", include("workplace.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("api/v1/", include("requests_registry.api.urls")),
     path("api/v1/", include("payments.api.urls")),

@@ -11,6 +11,7 @@ from stdnum.lv import pvn
 
 from catalogue.selectors import ServiceNotFound, service_get_published
 from kernel.actors import Actor
+from kernel.working_days import working_days_before
 
 from . import services
 from .constants import Basis, CaseStatus, Channel
@@ -123,6 +124,25 @@ def load_demo_cases(people: dict) -> int:
                 client=anna,
                 agency=service.agency,
                 centre=role.centre if role else None,
+            )
+            created += 1
+        # Pēteris's application about his insurance record, brought on paper to the Valmiera centre and
+        # registered there: its planned date passed three working days ago (the escalation job
+        # raises it to the centre's supervisor, Inga)
+        ref = "demo:late-1018"
+        board_member = people.get("board_member")
+        if board_member is not None and specialist is not None and not exists(ref):
+            role = specialist.staff_roles.filter(centre__isnull=False).select_related("centre").first()
+            case = services.case_register_received(
+                actor=Actor.system("Valmieras VPVKAC (demo)", channel=Channel.POST),
+                service=service_get_published(code="1018"),
+                client=board_member,
+                external_reference=ref,
+                status=CaseStatus.IN_PROGRESS,
+            )
+            late = working_days_before(timezone.localdate(), 3)
+            Case.objects.filter(pk=case.pk).update(
+                centre=role.centre if role else None, planned_completion=late
             )
             created += 1
     except ServiceNotFound:  # the catalogue was not loaded

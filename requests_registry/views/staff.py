@@ -227,7 +227,11 @@ def _knowledge_used(request, form, data):
 @staff_required
 def consultation_new_view(request):
     service_choices, centre = _consulting_official(request)
-    initial = {key: request.GET.get(key) for key in ("article", "script_run") if request.GET.get(key)}
+    initial = {
+        key: request.GET.get(key)
+        for key in ("article", "script_run", "personal_code")
+        if request.GET.get(key)
+    }
     if "script_run" in initial:
         initial["channel"] = Channel.PHONE
     form = ConsultationForm(request.POST or None, services=service_choices, initial=initial)

@@ -5,6 +5,7 @@ from eaccount.demo import load_demo_people
 from knowledge_base.demo import load_demo_knowledge
 from payments.demo import load_demo_invoices, load_demo_payees
 from requests_registry.demo import load_demo_cases
+from workplace.demo import load_demo_workplace
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         load_demo_cases(people)
         load_demo_payees()
         load_demo_invoices(people)
+        load_demo_workplace()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['agencies']} agencies, {counts['services']} services, "
