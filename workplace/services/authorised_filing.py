@@ -132,7 +132,7 @@ def filing_start(*, actor: Actor, visit: Visit, service, purpose: str = "") -> A
 
 def _locked(actor: Actor, filing: AuthorisedFiling, step: int) -> AuthorisedFiling:
     locked = (
-        AuthorisedFiling.objects.select_for_update()
+        AuthorisedFiling.objects.select_for_update(of=("self",))
         .select_related("client_person", "service", "centre", "case")
         .get(pk=filing.pk)
     )

@@ -1,9 +1,12 @@
 """The authorised e-service (Reg. 401 point 22.1) through the specialist's pages: the seven duties in
 order, each refused path, the two-copy authorisation and the receipt as real PDFs, filed once."""
 
+import threading
+
 import pypdfium2
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +30,9 @@ from requests_registry.tests.factories import (
     login,
     staff_of,
 )
+from workplace import services as workplace_services
 from workplace.constants import FilingStep, HandoverTarget, WorkplaceAction
+from workplace.exceptions import FilingStepNotAllowed
 from workplace.models import AuthorisedFiling, Handover, Visit
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +350,51 @@ def test_the_profile_asks_the_purpose_and_the_client_sees_the_look(client, ilze,
     login(client, own, "substantial")
     page = client.get(reverse("eaccount:access-log")).content.decode()
     assert "Valmieras VPVKAC" in page and "Pabalsts" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="select_for_update needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_file_clicks_at_once_file_one_case(ilze, valdis, service):
+    visit = workplace_services.visit_start(
+        actor=Actor(user=ilze, centre_id=visit_centre(ilze), assurance="high"),
+        client=valdis,
+        channel="vpvkac",
+        identity_check="known",
+    )
+    actor = Actor(user=ilze, centre_id=visit.centre_id, assurance="high", channel=Channel.VPVKAC)
+    filing = workplace_services.filing_start(actor=actor, visit=visit, service=service)
+    workplace_services.filing_specialist_identify(actor=actor, filing=filing)
+    workplace_services.filing_authorisation_printed(actor=actor, filing=filing)
+    workplace_services.filing_signed(actor=actor, filing=filing, informed=True, signed=True)
+    workplace_services.filing_form_enter(actor=actor, filing=filing, data=dict(VALID_DATA))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        try:
+            barrier.wait()
+            mine = AuthorisedFiling.objects.get(pk=filing.pk)
+            outcomes.append(workplace_services.filing_file(actor=actor, filing=mine).case_id)
+        except FilingStepNotAllowed:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Case.objects.count() == 1
+    filing.refresh_from_db()
+    assert filing.case_id is not None and filing.step == FilingStep.PLANNED_DATE
+    assert sorted(map(str, outcomes)) in (
+        sorted([str(filing.case_id), "refused"]),
+        [str(filing.case_id)] * 2,
+    )
+    assert AuditEvent.objects.filter(action=WorkplaceAction.FILING_FILED).count() == 1
+
+
+def visit_centre(user):
+    return user.staff_roles.get().centre_id

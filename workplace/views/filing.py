@@ -128,6 +128,7 @@ def filing_view(request, pk: int):
     try:
         return _step(request, actor, filing, action)
     except FilingStepNotAllowed as error:
+        filing.refresh_from_db(fields=["case", "step"])
         if action == "file" and filing.case_id is not None:
             return redirect(filing)  # the second click of "file": it is filed, once
         return _page(request, filing, status=409, error=error.message)
