@@ -4,6 +4,7 @@ the visit's page, its end, and the 360 profile opened with a purpose (the client
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ def _client_find(form) -> object | None:
             )
         else:
             client = person_get_by_personal_code(personal_code=normalise_personal_code(code))
-    except Exception:  # noqa: BLE001 - a malformed code is "not found" to the specialist
+    except ValidationError:  # a malformed code is "not found" to the specialist
         client = None
     if client is None:
         form.add_error("code", _("No person or organisation with this code was found."))
