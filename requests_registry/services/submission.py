@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import audit.services as audit
 from catalogue.constants import Audience
@@ -48,13 +49,13 @@ from ._common import (
 )
 
 AUTHORISED_FILING_REFUSALS = {
-    "service": _("This service may not be filed under an authorisation."),
-    "client_organisation": _("An authorised e-service is filed only for a natural person."),
-    "client_has_eid": _(
+    "service": gettext_lazy("This service may not be filed under an authorisation."),
+    "client_organisation": gettext_lazy("An authorised e-service is filed only for a natural person."),
+    "client_has_eid": gettext_lazy(
         "This client has an eID means: an authorised e-service is only for a person who has none."
     ),
-    "not_centre_specialist": _("An authorised e-service is filed by a specialist of the centre."),
-    "assurance": _("An authorised e-service needs a session of the high level of assurance (eID card)."),
+    "not_centre_specialist": gettext_lazy("An authorised e-service is filed by a specialist of the centre."),
+    "assurance": gettext_lazy("An authorised e-service needs a session of the high level of assurance (eID card)."),
 }
 
 

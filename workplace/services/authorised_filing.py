@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import audit.services as audit
 from eaccount import services as eaccount_services
@@ -41,20 +42,23 @@ from .. import rules
 from ..constants import FilingStep, HandoverTarget, ResultNotice, VisitChannel, WorkplaceAction
 from ..exceptions import FilingNotFound, FilingRefused, FilingStepNotAllowed, VisitNotFound
 from ..models import AuthorisedFiling, Handover, Visit
+from ._scans import scan_errors
 
 # why an authorised e-service is refused, in the specialist's words (the registry's reasons and ours)
 REFUSALS = {
     **registry.AUTHORISED_FILING_REFUSALS,
-    "service_closed": _("This service is not published: it cannot be applied for now."),
-    "client_not_served": _("This service is not for this client."),
-    "phone": _("An authorised e-service is filed with the client at the desk: they sign the authorisation."),
-    "no_eform": _("This service has no e-form: register the application as received on paper instead."),
+    "service_closed": gettext_lazy("This service is not published: it cannot be applied for now."),
+    "client_not_served": gettext_lazy("This service is not for this client."),
+    "phone": gettext_lazy(
+        "An authorised e-service is filed with the client at the desk: they sign the authorisation."
+    ),
+    "no_eform": gettext_lazy(
+        "This service has no e-form: register the application as received on paper instead."
+    ),
 }
 # the registry's own checks say "assurance" at the start; it is step 2's refusal
 SPECIALIST_STEP_REFUSAL = "assurance"
 RESULT_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.REJECTED})
-SCAN_TYPES = frozenset({"application/pdf"})
-SCAN_LIMIT = 10 * 1024 * 1024
 
 
 def _refuse(*, actor: Actor, reason: str, client, service, filing: AuthorisedFiling | None = None):
@@ -221,14 +225,8 @@ def filing_signed(
         errors["informed"] = [_("Tell the client how their personal data will be used, then tick this.")]
     if not signed:
         errors["signed"] = [_("The client signs the written authorisation before anything is filed.")]
-    if scan is not None and (
-        getattr(scan, "content_type", "") not in SCAN_TYPES
-        or scan.size > SCAN_LIMIT
-        or not scan.read(5).startswith(b"%PDF-")
-    ):
-        errors["scan"] = [_("Attach the scan as a PDF file of up to 10 MB.")]
-    if scan is not None:
-        scan.seek(0)
+    if problems := scan_errors(scan):
+        errors["scan"] = problems
     with transaction.atomic():
         locked = _locked(actor, filing, FilingStep.AUTHORISATION)
         if locked.authorisation_printed_at is None:
@@ -252,16 +250,9 @@ def filing_signed(
 
 def filing_scan_attach(*, actor: Actor, filing: AuthorisedFiling, scan) -> AuthorisedFiling:
     """The signed copy's scan, attached after the signing (once signed, at any later step)."""
-    if (
-        getattr(scan, "content_type", "") not in SCAN_TYPES
-        or scan.size > SCAN_LIMIT
-        or not scan.read(5).startswith(b"%PDF-")
-    ):
-        raise DomainError(
-            code="workplace.filing_invalid",
-            field_errors={"scan": [_("Attach the scan as a PDF file of up to 10 MB.")]},
-        )
-    scan.seek(0)
+    errors = scan_errors(scan)
+    if errors:
+        raise DomainError(code="workplace.filing_invalid", field_errors={"scan": errors})
     with transaction.atomic():
         locked = AuthorisedFiling.objects.select_for_update().get(pk=filing.pk)
         if not rules.filing_held_by(locked, user_id=getattr(actor.user_or_none, "pk", None)):
