@@ -86,23 +86,28 @@ class AgencyProfileForm(ProfilePurposeForm):
     code = VisitStartForm.base_fields["code"]
 
 
-class FilingStartForm(forms.Form):
+class ServiceChoiceForm(forms.Form):
+    """A service chosen from `services` (a select of code and title). Any code is taken: the service
+    that is called refuses one it may not take, with the reason."""
+
     use_required_attribute = False
 
-    # any code is taken: the service refuses one that may not be filed so, with the reason (audited)
     service = forms.CharField(label=_("Service"), max_length=20, widget=forms.Select)
-    purpose = forms.CharField(
-        label=_("Purpose of the authorisation"),
-        max_length=300,
-        required=False,
-        help_text=_("Printed on the written authorisation; by default: to apply for the service."),
-    )
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].widget.choices = [("", "—")] + [
             (s.code, f"{s.code} {s.title}") for s in services
         ]
+
+
+class FilingStartForm(ServiceChoiceForm):
+    purpose = forms.CharField(
+        label=_("Purpose of the authorisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Printed on the written authorisation; by default: to apply for the service."),
+    )
 
 
 class FilingSignedForm(forms.Form):
@@ -145,20 +150,6 @@ class ResultNoticeForm(forms.Form):
         required=False,
         help_text=_("Read it back to the client. Not needed when they do not want to be told."),
     )
-
-
-class PaperServiceForm(forms.Form):
-    """Which service the application received is for (any agency's published service)."""
-
-    use_required_attribute = False
-
-    service = forms.CharField(label=_("Service"), max_length=20, widget=forms.Select)
-
-    def __init__(self, *args, services=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service"].widget.choices = [("", "—")] + [
-            (s.code, f"{s.code} {s.title}") for s in services
-        ]
 
 
 class PaperReceivedForm(forms.Form):

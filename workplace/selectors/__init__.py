@@ -11,6 +11,7 @@ from .escalations import (
     user_is_supervisor,
 )
 from .filing import (
+    client_get_by_code,
     filing_form_rows,
     filing_get_for_specialist,
     filings_of_client,
@@ -30,6 +31,7 @@ from .handovers import (
 from .profile import client_profile
 
 __all__ = [
+    "client_get_by_code",
     "escalation_assignees",
     "escalation_assignees_for",
     "escalation_get_for_supervisor",

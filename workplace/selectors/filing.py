@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from catalogue import selectors as catalogue_selectors
 from catalogue.eforms import eform_display
+from eaccount.selectors import organisation_get_by_registration_number, person_get_by_personal_code
 from kernel.actors import Actor
+from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
 from ..exceptions import FilingNotFound, VisitNotFound
 from ..models import AuthorisedFiling, Visit
@@ -14,6 +17,19 @@ from ..models import AuthorisedFiling, Visit
 
 def _user_id(actor: Actor):
     return getattr(actor.user_or_none, "pk", None)
+
+
+def client_get_by_code(*, organisation: bool, code: str):
+    """The person with this personal code (current or previous) or the organisation with this
+    registration number; None for none, and for a malformed code."""
+    try:
+        if organisation:
+            return organisation_get_by_registration_number(
+                registration_number=normalise_registration_number(code.strip())
+            )
+        return person_get_by_personal_code(personal_code=normalise_personal_code(code.strip()))
+    except ValidationError:
+        return None
 
 
 def visit_get_for_specialist(*, actor: Actor, pk) -> Visit:

@@ -21,21 +21,11 @@ from requests_registry.exceptions import CaseValidationError
 from .. import rules
 from ..constants import WorkplaceAction
 from ..exceptions import VisitNotFound
+from ._scans import scan_errors
 
 # the channels an application reaches a centre on, besides the e-service: paper at the desk, post, e-mail, phone
 PAPER_CHANNELS = (Channel.VPVKAC, Channel.POST, Channel.EMAIL, Channel.PHONE)
 SCAN_FIELD = "scan"
-SCAN_LIMIT = 10 * 1024 * 1024
-
-
-def _scan_errors(scan) -> list[str]:
-    if scan is None:
-        return []
-    head = scan.read(5)
-    scan.seek(0)
-    if scan.size > SCAN_LIMIT or not head.startswith(b"%PDF-"):
-        return [_("Attach the scan as a PDF file of up to 10 MB.")]
-    return []
 
 
 def paper_case_register(
@@ -57,9 +47,8 @@ def paper_case_register(
     errors: dict[str, list[str]] = {}
     if channel not in PAPER_CHANNELS:
         errors["channel"] = [_("Choose how the application was received.")]
-    scan_errors = _scan_errors(scan)
-    if scan_errors:
-        errors[SCAN_FIELD] = scan_errors
+    if problems := scan_errors(scan):
+        errors[SCAN_FIELD] = problems
     cleaned, accepted = dict(data or {}), {}
     if service.eform:
         _version, result = registry.case_validate_form(service=service, data=data, files=files or {})

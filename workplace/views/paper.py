@@ -14,7 +14,7 @@ from kernel.errors import DomainError
 from requests_registry.exceptions import CaseValidationError
 
 from .. import selectors, services
-from ..forms import PaperReceivedForm, PaperServiceForm
+from ..forms import PaperReceivedForm, ServiceChoiceForm
 from ._common import official_actor, official_required
 
 
@@ -32,7 +32,7 @@ def paper_case_view(request, pk: int):
     choices = selectors.services_for_paper()
     code = request.POST.get("service") or request.GET.get("service") or ""
     service = selectors.service_for_authorised_filing(code=code) if code else None
-    context = {"visit": visit, "service_form": PaperServiceForm(initial={"service": code}, services=choices)}
+    context = {"visit": visit, "service_form": ServiceChoiceForm(initial={"service": code}, services=choices)}
     if service is None:
         if code:
             context["service_form"].add_error("service", _("Choose a service."))

@@ -4,7 +4,6 @@ the visit's page, its end, and the 360 profile opened with a purpose (the client
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,12 +11,9 @@ from django.views.decorators.http import require_POST
 
 from eaccount.selectors import (
     agency_ids_for_user,
-    organisation_get_by_registration_number,
-    person_get_by_personal_code,
 )
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
-from kernel.identifiers import normalise_personal_code, normalise_registration_number
 
 from .. import selectors, services
 from ..forms import AgencyProfileForm, ClientKind, FilingStartForm, ProfilePurposeForm, VisitStartForm
@@ -27,19 +23,10 @@ PROFILE_SESSION_KEY = "workplace.profile_visits"
 
 
 def _client_find(form) -> object | None:
-    """The person (by a current or previous code) or the organisation the form names; an error on the
-    form when there is none."""
-    data = form.cleaned_data
-    code = data["code"].strip()
-    try:
-        if data["kind"] == ClientKind.ORGANISATION:
-            client = organisation_get_by_registration_number(
-                registration_number=normalise_registration_number(code)
-            )
-        else:
-            client = person_get_by_personal_code(personal_code=normalise_personal_code(code))
-    except ValidationError:  # a malformed code is "not found" to the specialist
-        client = None
+    """The client the form names; an error on the form when there is none."""
+    client = selectors.client_get_by_code(
+        organisation=form.cleaned_data["kind"] == ClientKind.ORGANISATION, code=form.cleaned_data["code"]
+    )
     if client is None:
         form.add_error("code", _("No person or organisation with this code was found."))
     return client
