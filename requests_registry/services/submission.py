@@ -55,7 +55,9 @@ AUTHORISED_FILING_REFUSALS = {
         "This client has an eID means: an authorised e-service is only for a person who has none."
     ),
     "not_centre_specialist": gettext_lazy("An authorised e-service is filed by a specialist of the centre."),
-    "assurance": gettext_lazy("An authorised e-service needs a session of the high level of assurance (eID card)."),
+    "assurance": gettext_lazy(
+        "An authorised e-service needs a session of the high level of assurance (eID card)."
+    ),
 }
 
 
