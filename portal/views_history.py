@@ -24,6 +24,7 @@ from eaccount.constants import AssuranceLevel
 from kernel.collation import latvian
 from kernel.constants import Channel
 from kernel.pdf import render_pdf
+from kernel.spreadsheets import csv_safe
 from kernel.widgets import PlainSelect
 from requests_registry import selectors as registry_selectors
 
@@ -187,21 +188,16 @@ def _csv_rows(scope, filters) -> Iterator[str]:
             [
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.kind_label,
-                _csv_safe(entry.title),
-                _csv_safe(entry.detail),
+                csv_safe(entry.title),
+                csv_safe(entry.detail),
                 entry.case_number,
                 entry.service_code,
-                _csv_safe(entry.service_title),
-                _csv_safe(entry.agency),
+                csv_safe(entry.service_title),
+                csv_safe(entry.agency),
                 entry.channel_label,
                 _("yes") if entry.filed_at_centre else "",
             ]
         )
-
-
-def _csv_safe(value: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @citizen_required
