@@ -1,10 +1,23 @@
 from .models import AuditEvent, AuditEventQuerySet, Reader
 
-__all__ = ["Reader", "events_about", "events_for_object", "object_ids_with_action", "reads_of"]
+__all__ = [
+    "Reader",
+    "events_about",
+    "events_for_object",
+    "events_of_type",
+    "object_ids_with_action",
+    "reads_of",
+]
 
 
 def events_for_object(*, object_type: str, object_id) -> AuditEventQuerySet:
     return AuditEvent.objects.for_object(object_type, object_id)
+
+
+def events_of_type(*, object_type: str, actions=()) -> AuditEventQuerySet:
+    """Events about objects of one type (narrow further by `object_id__in`), of these actions."""
+    events = AuditEvent.objects.filter(object_type=object_type)
+    return events.filter(action__in=list(actions)) if actions else events
 
 
 def events_about(*, acting_for_type: str, acting_for_id) -> AuditEventQuerySet:

@@ -11,14 +11,16 @@ class StaffRoleGrantNotAllowed(PermissionDenied):
 
     code = "staff_role.grant_not_allowed"
     default_message = _(
-        "You may not grant this role: an administrator grants roles of their own agency or centre only."
+        "You may not grant this role: an administrator grants the staff roles of their own agency or "
+        "centre only, and not to themselves; admin-level rights are granted by the ministry on a request."
     )
 
 
 class StaffRoleRevokeNotAllowed(PermissionDenied):
     code = "staff_role.revoke_not_allowed"
     default_message = _(
-        "You may not revoke this role: an administrator revokes roles of their own agency or centre only."
+        "You may not revoke this role: an administrator revokes the staff roles of their own agency or "
+        "centre only; admin-level rights are revoked by the ministry on a request."
     )
 
 

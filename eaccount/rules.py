@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from .constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
+from .constants import ADMIN_ROLES, AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
 from .models import BoardMembership, Organisation, ParentChild, Person, StaffRole
 
 
@@ -26,11 +26,11 @@ class StaffRoleGrantScope:
 
     @property
     def kinds(self) -> set[str]:
-        """The kinds of role granted somewhere in this scope."""
+        """The kinds of role granted somewhere in this scope (admin-level ones by a platform admin only)."""
         if self.any_role:
             return set(StaffRoleKind.values)
-        return (set(AGENCY_ROLES) if self.agency_ids else set()) | (
-            set(CENTRE_ROLES) if self.centre_ids else set()
+        return (set(AGENCY_ROLES - ADMIN_ROLES) if self.agency_ids else set()) | (
+            set(CENTRE_ROLES - ADMIN_ROLES) if self.centre_ids else set()
         )
 
 
@@ -63,16 +63,23 @@ def staff_role_grant_allowed(
     agency_id: int | None,
     centre_id: int | None,
     scope: StaffRoleGrantScope | None = None,
+    grantee_id: int | None = None,
 ) -> bool:
-    """May `granter` grant (or revoke) a role of `kind` in this agency or centre? Agency roles
-    (agency_staff, agency_admin) within the granter's own agencies, centre roles (centre_specialist,
-    centre_admin) within their own centres; platform_admin only by a platform admin. `scope` is the
-    granter's `staff_role_grant_scope`, when the caller has it already."""
+    """May `granter` grant (or revoke) a role of `kind` in this agency or centre? Reg. 401 Annex 2:
+    admin-level roles (agency_admin, centre_admin, platform_admin) only by a platform admin, on the
+    agency's request; an agency admin grants agency_staff within their own agencies, a centre admin
+    centre_specialist within their own centres (notes 3-4). Nobody but a superuser grants a role to
+    themselves (`grantee_id`, when granting). `scope` is the granter's `staff_role_grant_scope`, when
+    the caller has it already."""
     scope = scope if scope is not None else staff_role_grant_scope(user=granter)
     if kind not in StaffRoleKind.values:
         return False
+    if grantee_id is not None and grantee_id == getattr(granter, "pk", None) and not granter.is_superuser:
+        return False
     if scope.any_role:
         return True
+    if kind in ADMIN_ROLES:
+        return False
     if kind in AGENCY_ROLES:
         return agency_id is not None and agency_id in scope.agency_ids
     if kind in CENTRE_ROLES:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,8 +89,12 @@ def staff_role_facts(*, user: User) -> tuple[tuple[str, int | None, int | None],
 
 
 def staff_role_facts_forget(*, user_id: int, user: User | None = None) -> None:
-    """After a change of the user's roles: the next question reads them again."""
-    cache.delete(_role_facts_key(user_id))
+    """After a change of the user's roles: the next question reads them again. Forgotten now and once
+    more after the commit: a request of that user during the changing transaction still reads (and
+    caches) the roles as committed before it."""
+    key = _role_facts_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
     if user is not None:
         user.__dict__.pop("_staff_role_facts", None)
 
@@ -132,6 +137,56 @@ def staff_roles_manageable(*, user: User) -> QuerySet[StaffRole]:
     return StaffRole.objects.filter(
         Q(kind__in=AGENCY_ROLES, agency_id__in=scope.agency_ids)
         | Q(kind__in=CENTRE_ROLES, centre_id__in=scope.centre_ids)
+    )
+
+
+def staff_roles_in_scope(
+    *, agency_ids: Collection[int] = (), centre_ids: Collection[int] = (), every: bool = False
+):
+    """Roles of any time (ended and revoked ones too) of these agencies and centres, or `every` role
+    (a platform admin's register), with their holder, granter, agency and centre, newest first."""
+    roles = StaffRole.objects.select_related("user__person", "granted_by__person", "agency", "centre")
+    if not every:
+        roles = roles.filter(
+            Q(kind__in=AGENCY_ROLES, agency_id__in=list(agency_ids))
+            | Q(kind__in=CENTRE_ROLES, centre_id__in=list(centre_ids))
+        )
+    return roles.order_by("-valid_from", "-id")
+
+
+def staff_role_current_of(*, user_id: int, kind: str, agency_id: int | None, centre_id: int | None):
+    """The user's roles of this kind and scope that are in force now (none, or one as a rule)."""
+    return StaffRole.objects.active().filter(
+        user_id=user_id, kind=kind, agency_id=agency_id, centre_id=centre_id
+    )
+
+
+def platform_admin_persons() -> QuerySet[Person]:
+    """Whoever holds the platform admin role now (the ministry's people who decide Annex 2 requests)."""
+    return Person.objects.filter(
+        user__staff_roles__in=StaffRole.objects.active().filter(kind=StaffRoleKind.PLATFORM_ADMIN)
+    ).distinct()
+
+
+def staff_roles_ending_between(*, start: datetime, end: datetime):
+    """Fixed-term roles in force that end within (start, end], with holder and scope."""
+    return (
+        StaffRole.objects.active(at=start)
+        .filter(valid_until__gt=start, valid_until__lte=end)
+        .select_related("user__person", "agency", "centre")
+        .order_by("valid_until", "id")
+    )
+
+
+def staff_roles_without_login_since(*, since: datetime):
+    """Roles in force, begun before `since`, whose holder has not logged in since then (never, or
+    last before it): the roles an admin should review (Annex 2 note 4)."""
+    return (
+        StaffRole.objects.active()
+        .filter(valid_from__lt=since)
+        .filter(Q(user__last_login__isnull=True) | Q(user__last_login__lt=since))
+        .select_related("user__person", "agency", "centre")
+        .order_by("user__last_login", "id")
     )
 
 

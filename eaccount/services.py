@@ -236,6 +236,7 @@ def staff_role_grant(
         kind=kind,
         agency_id=agency.pk if agency else None,
         centre_id=centre.pk if centre else None,
+        grantee_id=user.pk,
     ):
         raise StaffRoleGrantNotAllowed(kind=str(kind))
     role = StaffRole(

@@ -502,6 +502,139 @@ WORKPLACE_ESCALATION = _register(
 )
 
 
+# --- access rights (Reg. 401 Annex 2): staff notices, kind "messages" like the other staff notices ---
+
+_SCOPE_SAMPLE = Localised("Valsts sociālās apdrošināšanas aģentūra", "State Social Insurance Agency")
+_ROLE_SAMPLE = Localised("Iestādes administrators", "Agency administrator")
+
+ACCESS_REQUEST_SUBMITTED = _register(
+    Topic(
+        code="access_request_submitted",
+        kind=NoticeKind.MESSAGE,
+        label=_("An access rights request waits for the ministry's decision"),
+        placeholders=("number", "scope", "count", "link"),
+        subject={
+            "lv": "Piekļuves tiesību pieprasījums {number}: {scope}",
+            "en": "Access rights request {number}: {scope}",
+        },
+        body={
+            "lv": "{scope} iesniedza piekļuves tiesību pieprasījumu {number} ({count} darbinieki). "
+            "Izskatiet to un apstipriniet vai noraidiet: {link}",
+            "en": "{scope} submitted access rights request {number} ({count} employees). "
+            "Review it and approve or refuse it: {link}",
+        },
+        sms={
+            "lv": "Piekļuves tiesību pieprasījums {number} gaida lēmumu.",
+            "en": "Access rights request {number} waits for a decision.",
+        },
+        sample={"number": "PT-000012", "scope": _SCOPE_SAMPLE, "count": 1, "link": "/rights/requests/12/"},
+    )
+)
+ACCESS_REQUEST_DECIDED = _register(
+    Topic(
+        code="access_request_decided",
+        kind=NoticeKind.MESSAGE,
+        label=_("The ministry decided an access rights request"),
+        placeholders=("number", "scope", "decision", "reason", "link"),
+        subject={
+            "lv": "Piekļuves tiesību pieprasījums {number}: {decision}",
+            "en": "Access rights request {number}: {decision}",
+        },
+        body={
+            "lv": "Pieprasījums {number} ({scope}): {decision}.\n{reason}\nSīkāk: {link}",
+            "en": "Request {number} ({scope}): {decision}.\n{reason}\nDetails: {link}",
+        },
+        sms={
+            "lv": "Piekļuves tiesību pieprasījums {number}: {decision}.",
+            "en": "Access rights request {number}: {decision}.",
+        },
+        sample={
+            "number": "PT-000012",
+            "scope": _SCOPE_SAMPLE,
+            "decision": Localised("apstiprināts", "approved"),
+            "reason": "",
+            "link": "/rights/requests/12/",
+        },
+    )
+)
+STAFF_ROLE_CHANGED = _register(
+    Topic(
+        code="staff_role_changed",
+        kind=NoticeKind.MESSAGE,
+        label=_("One's access right was granted or revoked"),
+        placeholders=("role", "scope", "change", "term"),
+        subject={"lv": "Piekļuves tiesības: {role} – {change}", "en": "Access rights: {role} – {change}"},
+        body={
+            "lv": "Jūsu loma „{role}” ({scope}): {change}. {term}",
+            "en": 'Your role "{role}" ({scope}): {change}. {term}',
+        },
+        sms={
+            "lv": "Piekļuves tiesības: {role} – {change}.",
+            "en": "Access rights: {role} – {change}.",
+        },
+        sample={
+            "role": _ROLE_SAMPLE,
+            "scope": _SCOPE_SAMPLE,
+            "change": Localised("piešķirta", "granted"),
+            "term": Localised("Derīga līdz 31.12.2027.", "Valid until 31 Dec 2027."),
+        },
+    )
+)
+STAFF_ROLE_EXPIRING = _register(
+    Topic(
+        code="staff_role_expiring",
+        kind=NoticeKind.MESSAGE,
+        label=_("A fixed-term access right ends soon"),
+        placeholders=("holder", "role", "scope", "until", "days", "link"),
+        subject={
+            "lv": "Piekļuves tiesības beigsies {until}: {holder}",
+            "en": "Access right ends on {until}: {holder}",
+        },
+        body={
+            "lv": "{holder} loma „{role}” ({scope}) beigsies {until} (pēc {days} dienām). Ja tā vēl "
+            "vajadzīga, administrators to var piešķirt no jauna: {link}",
+            "en": '{holder}\'s role "{role}" ({scope}) ends on {until} (in {days} days). If it is still '
+            "needed, the admin can grant it again: {link}",
+        },
+        sms={
+            "lv": "Piekļuves tiesības ({role}) beigsies {until}.",
+            "en": "Access right ({role}) ends on {until}.",
+        },
+        sample={
+            "holder": "Edgars Zariņš",
+            "role": _ROLE_SAMPLE,
+            "scope": _SCOPE_SAMPLE,
+            "until": Localised("31.12.2027.", "31 Dec 2027"),
+            "days": 14,
+            "link": "/rights/staff/",
+        },
+    )
+)
+STAFF_ROLES_INACTIVE = _register(
+    Topic(
+        code="staff_roles_inactive",
+        kind=NoticeKind.MESSAGE,
+        label=_("Access rights unused for a long time, to review"),
+        placeholders=("count", "days", "link"),
+        subject={
+            "lv": "Pārskatāmas piekļuves tiesības: {count}",
+            "en": "Access rights to review: {count}",
+        },
+        body={
+            "lv": "{count} darbinieku lomas nav izmantotas vismaz {days} dienas. Pārskatiet, vai tās "
+            "vēl vajadzīgas, un atsauciet nevajadzīgās: {link}",
+            "en": "{count} staff roles have not been used for at least {days} days. Review whether they "
+            "are still needed and revoke those that are not: {link}",
+        },
+        sms={
+            "lv": "Pārskatāmas piekļuves tiesības: {count}.",
+            "en": "Access rights to review: {count}.",
+        },
+        sample={"count": 2, "days": 90, "link": "/rights/review/"},
+    )
+)
+
+
 def topic_get(code: str) -> Topic:
     try:
         return TOPICS[code]

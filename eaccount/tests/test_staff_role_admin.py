@@ -98,10 +98,8 @@ def test_the_add_form_offers_only_what_the_agency_admin_may_grant(client, agency
 
     form = client.get(ADD_URL).context["adminform"].form
 
-    assert {value for value, _label in form.fields["kind"].choices if value} == {
-        "agency_staff",
-        "agency_admin",
-    }
+    # an admin-level role is the platform admin's to grant, on an Annex 2 request
+    assert {value for value, _label in form.fields["kind"].choices if value} == {"agency_staff"}
     assert list(form.fields["agency"].queryset) == [places["A"]]
     assert not form.fields["centre"].queryset.exists()
 

@@ -262,8 +262,9 @@ TARGETS = [
 ALLOWED = {
     "platform_admin": set(TARGETS),
     "superuser": set(TARGETS),
-    "agency_admin_of_A": {("agency_staff", "A"), ("agency_admin", "A")},
-    "centre_admin_of_C1": {("centre_specialist", "C1"), ("centre_admin", "C1")},
+    # admin-level roles only by the platform admin, on an Annex 2 request
+    "agency_admin_of_A": {("agency_staff", "A")},
+    "centre_admin_of_C1": {("centre_specialist", "C1")},
     "agency_staff_of_A": set(),
     "centre_specialist_of_C1": set(),
     "expired_agency_admin_of_A": set(),
@@ -337,7 +338,8 @@ def test_a_revoked_admin_grants_nothing_more():
     # given an agency admin whose admin role was revoked
     agency = AgencyFactory()
     admin_role = StaffRoleFactory(kind=StaffRoleKind.AGENCY_ADMIN, agency=agency)
-    services.staff_role_revoke(actor=actor_for(admin_role.user), role=admin_role)
+    platform_admin = StaffRoleFactory(kind=StaffRoleKind.PLATFORM_ADMIN, agency=None).user
+    services.staff_role_revoke(actor=actor_for(platform_admin), role=admin_role)
     user = UserFactory()
 
     # when they try to grant a role of their former agency
