@@ -52,7 +52,7 @@ READS_OFFICIAL, READS_SYSTEM, READS_OWN = 600, 250, 150
 NOISE_MESSAGES = 200_000
 NOISE_READS = 300_000
 MARK = "bench: eaccount"  # system_label, source_key prefix and data->>'bench' of the added rows
-STAFF_CODE = "010199-32102"  # Edgars Zariņš, VSAA staff (the demo people)
+STAFF_CODE = "010199-12101"  # Edgars Zariņš, VSAA staff (the demo people)
 
 
 def heavy_person() -> Person:

@@ -152,7 +152,7 @@ def main() -> None:
         .distinct()
         .first()
     )
-    staff, staff_user = _login(Person.objects.get(personal_code="010199-32102"))
+    staff, staff_user = _login(Person.objects.get(personal_code="010199-12101"))
     heavy_client, _ = _login(heavy)
     light_client, _ = _login(light)
     heavy_case = Case.objects.filter(client_person=heavy).order_by("-created_at", "-id").first().number

@@ -37,6 +37,9 @@ class BilingualName(models.Model):
 class Agency(BilingualName):
     code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.STATE)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
 
     class Meta:
         verbose_name = _("agency")
@@ -55,6 +58,9 @@ class ServiceCentre(BilingualName):
         related_name="service_centres",
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("one-stop service centre")

@@ -29,10 +29,12 @@ DEMO_PERSONS = {
     "board_member": ("321234-56785", "Pēteris", "Kalniņš", "ROJA", True),
     "centre_specialist": ("221179-14568", "Ilze", "Ozola", "VALMIERA", True),
     "centre_admin": ("070770-14569", "Inga", "Kalēja", "VALMIERA", True),
-    "vsaa_admin": ("090290-25676", "Māris", "Liepa", "RIGA", True),
-    "vsaa_staff": ("010199-32102", "Edgars", "Zariņš", "RIGA", True),
-    "pmlp_admin": ("171288-36781", "Laura", "Krūmiņa", "RIGA", True),
-    "platform_admin": ("050475-47891", "Dace", "Vītola", "RIGA", True),
+    "vsaa_admin": ("090290-15603", "Māris", "Liepa", "RIGA", True),
+    "vsaa_staff": ("010199-12101", "Edgars", "Zariņš", "RIGA", True),
+    "pmlp_admin": ("171288-16705", "Laura", "Krūmiņa", "RIGA", True),
+    "platform_admin": ("050475-17801", "Dace", "Vītola", "RIGA", True),
+    # VSAA's authorised person, who signs and submits its Annex 2 requests for admin-level rights
+    "vsaa_authorised": ("120384-11007", "Rita", "Kalna", "RIGA", True),
     "client_without_eid": ("280867-18907", "Valdis", "Egle", "VALMIERA", False),
 }
 # A person with a new-format code keeps their old one as the previous code (and is found by either).
@@ -73,6 +75,7 @@ DEMO_ROLES = {
     "vsaa_staff": (StaffRoleKind.AGENCY_STAFF, "VSAA", None),
     "pmlp_admin": (StaffRoleKind.AGENCY_ADMIN, "PMLP", None),
     "platform_admin": (StaffRoleKind.PLATFORM_ADMIN, None, None),
+    "vsaa_authorised": (StaffRoleKind.AGENCY_STAFF, "VSAA", None),
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "requests_registry",
     "payments",
     "workplace",
+    "access_rights",
     "portal",
 ]
 
@@ -307,6 +309,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # late cases and unresolved consultations escalated to their supervisors, once per case and deadline
     "workplace-escalations-raise": {"task": "workplace.tasks.escalations_raise", "schedule": 900.0},
+    # fixed-term staff roles ending in 14 and 3 days: holder and admins warned once per threshold
+    "access-rights-expiry-warn": {
+        "task": "access_rights.tasks.staff_roles_expiry_warn",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # roles unused for 90 days: each admin told the count once per ISO week (Annex 2 note 4)
+    "access-rights-inactive-review": {
+        "task": "access_rights.tasks.staff_roles_inactive_review",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 if PRODUCTION and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Production start-up stopped: set CELERY_BROKER_URL.")

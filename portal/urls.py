@@ -24,6 +24,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("knowledge/", include("knowledge_base.urls")),
     path("workplace/", include("workplace.urls")),
+    path("rights/", include("access_rights.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("api/v1/", include("requests_registry.api.urls")),
     path("api/v1/", include("payments.api.urls")),

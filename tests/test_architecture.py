@@ -22,6 +22,8 @@ OUR_APPS = (
     "knowledge_base",
     "requests_registry",
     "payments",
+    "workplace",
+    "access_rights",
     "portal",
 )
 

@@ -14,6 +14,7 @@ stored search text and vectors).
 """
 
 from ..search import PG_SEARCH_CONFIG  # re-exported for old imports; defined in catalogue.search
+from .agencies import agency_create, agency_update, centre_create, centre_update
 from .editing import (
     service_create,
     service_discard_pending,
@@ -42,6 +43,10 @@ __all__ = [
     "SNAPSHOT_DEFAULTS",
     "SNAPSHOT_FIELDS",
     "TEXT_LIMITS",
+    "agency_create",
+    "agency_update",
+    "centre_create",
+    "centre_update",
     "service_create",
     "service_data_clean",
     "service_discard_pending",

@@ -20,6 +20,7 @@ from .online import (
     payment_session_start,
     payment_sessions_expire,
 )
+from .payees import payee_set
 from .received import (
     PaymentRecorded,
     invoice_overpayment_settle,
@@ -42,6 +43,7 @@ __all__ = [
     "invoice_pdf_generate",
     "invoices_mark_overdue",
     "invoices_settled_follow_up",
+    "payee_set",
     "payment_notification_accept",
     "payment_notification_refused",
     "payment_record",
