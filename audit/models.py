@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
     # whose data the event disclosed (set on reads: the person's "who looked at my data" page)
     subject_type = models.CharField(_("subject (type)"), max_length=100, blank=True, default="")
     subject_id = models.CharField(_("subject (id)"), max_length=64, blank=True, default="")
+    # the agency the event concerns (its service, case or staff role): the agency's own audit log
+    agency_id = models.BigIntegerField(_("agency id"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -58,6 +60,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject_at_idx"),
+            models.Index(fields=["agency_id", "at"], name="audit_agency_at_idx"),
         ]
 
     def __str__(self) -> str:

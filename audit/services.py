@@ -49,9 +49,13 @@ def _event(
     subject_id: Any = "",
     reason: str = "",
     data: dict | None = None,
+    agency_id: int | None = None,
 ) -> AuditEvent:
     if target is not None:
         object_type, object_id = _type_of(target), target.pk
+        # a service, a case, a staff role (…) of an agency: the event is in that agency's log
+        if agency_id is None:
+            agency_id = getattr(target, "agency_id", None)
     if subject is not None:
         subject_type, subject_id = _type_of(subject), subject.pk
     user, label, ip = _who(actor)
@@ -69,6 +73,7 @@ def _event(
         reason=reason,
         ip_address=ip,
         data=data or {},
+        agency_id=agency_id if isinstance(agency_id, int) else None,
     )
 
 
@@ -85,13 +90,15 @@ def record(
     subject_id: Any = "",
     reason: str = "",
     data: dict | None = None,
+    agency_id: int | None = None,
 ) -> AuditEvent:
     """Append one event: who (`actor`: a kernel Actor, or a user, or None for the system), for whom,
     did what, to what. An Actor brings its client address and, for an API client, its name.
 
     `subject` (or `subject_type` and `subject_id`): whose data the event disclosed, on reads — the
     rows of that person's "who looked at my data" page (`selectors.reads_of`); put the `Reader` in
-    `data["reader"]` then."""
+    `data["reader"]` then. `agency_id`: the agency whose audit log shows the event (by default the
+    target's `agency_id`, for a service, a case or a staff role)."""
     event = _event(
         action=action,
         actor=actor,
@@ -104,6 +111,7 @@ def record(
         subject_id=subject_id,
         reason=reason,
         data=data,
+        agency_id=agency_id,
     )
     event.save()
     return event
@@ -129,7 +137,10 @@ SELECT_COLUMNS = (
     "subject_id",
     "reason",
     "data",
+    "event_agency_id",  # the event's agency_id (named so as not to clash with a model's own field)
 )
+# where each of them goes (the same column, but for the agency)
+SELECT_TARGETS = {name: name for name in SELECT_COLUMNS} | {"event_agency_id": "agency_id"}
 
 
 def record_select(*, action: str, actor=None, rows: models.QuerySet) -> int:
@@ -139,7 +150,8 @@ def record_select(*, action: str, actor=None, rows: models.QuerySet) -> int:
     `rows` is a `.values()` queryset (of any app's selector) whose columns are all annotations named
     as the event's: `object_type`, `object_id`, `acting_for_type`, `acting_for_id` and
     `acting_for_label` (text), `subject_type`, `subject_id`, `reason` (text) and `data` (a JSON
-    object, e.g. `JSONObject(...)`); any left out is blank. Labels are cut to 200 characters. Every
+    object, e.g. `JSONObject(...)`), `event_agency_id` (the agency whose log shows it); any left out
+    is blank. Labels are cut to 200 characters. Every
     event has the same time, action and actor. Returns how many were written."""
     names = list(rows.query.annotation_select)
     unknown = set(names) - set(SELECT_COLUMNS)
@@ -154,11 +166,18 @@ def record_select(*, action: str, actor=None, rows: models.QuerySet) -> int:
 
     def column(name: str) -> str:
         if name not in names:
-            return "'{}'" if name == "data" else "''"
+            return {"data": "'{}'", "event_agency_id": "NULL"}.get(name, "''")
         value = f"selected_rows.{connection.ops.quote_name(name)}"
         return f"SUBSTR({value}, 1, 200)" if name == "acting_for_label" else value
 
-    inserted = ["at", "actor_id", "actor_label", "action", "ip_address", *SELECT_COLUMNS]
+    inserted = [
+        "at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "ip_address",
+        *(SELECT_TARGETS[n] for n in SELECT_COLUMNS),
+    ]
     # identifiers are ours, quoted by connection.ops; the query's own SQL comes from the ORM with
     # its values as parameters, and so are the event's: nothing of the input is spliced in
     statement = (

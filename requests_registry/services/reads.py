@@ -92,8 +92,12 @@ def case_read_by_client_record(*, actor: Actor, case: Case, file_name: str = "")
     )
 
 
-def _api_read(actor: Actor, *, case_id, number, person_id, organisation_id, via: str) -> dict[str, Any]:
+def _api_read(
+    actor: Actor, *, case_id, number, person_id, organisation_id, via: str, agency_id=None
+) -> dict[str, Any]:
     client = actor.api_client
+    if client is not None:  # an agency's system reads only its own agency's cases
+        agency_id = client.agency_id
     if client is None:  # a person with their session: their own (or their principal's) case
         data = {"number": number, "what": "case", "reader": audit.Reader.CLIENT, "via": via}
         reason = ""
@@ -114,6 +118,7 @@ def _api_read(actor: Actor, *, case_id, number, person_id, organisation_id, via:
         **_subject(person_id=person_id, organisation_id=organisation_id),
         "reason": reason,
         "data": data,
+        "agency_id": agency_id,
     }
 
 
@@ -124,6 +129,8 @@ def _fields(case: Case | Mapping[str, Any]) -> dict[str, Any]:
             "number": case.number,
             "person_id": case.client_person_id,
             "organisation_id": case.client_organisation_id,
+            # as loaded (the API's lists defer it; an agency's system gives its own agency instead)
+            "agency_id": None if "agency_id" in case.get_deferred_fields() else case.agency_id,
         }
     return {  # a row of selectors.case_detail_rows_for_agency
         "case_id": case["case__id"],

@@ -147,6 +147,7 @@ def _audit_new(*, actor: Actor, now) -> None:
         actor=actor,
         rows=new.filter(case__isnull=False).values(
             object_type=Value(CASE_TYPE),
+            event_agency_id=F("agency_id"),
             object_id=Cast("case_id", CharField()),
             **_client_columns("case"),
             data=JSONObject(
@@ -164,6 +165,7 @@ def _audit_new(*, actor: Actor, now) -> None:
         actor=actor,
         rows=new.filter(consultation__isnull=False).values(
             object_type=Value(CONSULTATION_TYPE),
+            event_agency_id=F("agency_id"),
             object_id=Cast("consultation_id", CharField()),
             **_client_columns("consultation"),
             data=JSONObject(

@@ -125,6 +125,8 @@ def test_a_late_case_is_escalated_once_over_two_runs(service, centre, today):
         case.planned_completion,
     )
     assert (escalation.agency_id, escalation.centre_id) == (service.agency_id, centre.pk)
+    # the escalation's audit event is in the agency's own log
+    assert AuditEvent.objects.get(action=WorkplaceAction.ESCALATION).agency_id == service.agency_id
 
 
 @pytest.mark.parametrize("status", [CaseStatus.NEEDS_INFO, CaseStatus.AWAITING_PAYMENT])
