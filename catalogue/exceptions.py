@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from kernel.errors import ActionNotAllowed
+from kernel.errors import ActionNotAllowed, PermissionDenied
 
 
 class EditingNotAllowed(ActionNotAllowed):
@@ -10,3 +10,13 @@ class EditingNotAllowed(ActionNotAllowed):
 
     code = "catalogue.editing_not_allowed"
     default_message = _("This cannot be done to the service in its present state.")
+
+
+class PublishNeedsSecondAdmin(PermissionDenied):
+    """Four eyes: the agency wants a change published by an administrator who did not prepare it."""
+
+    code = "service.publish_needs_second_admin"
+    default_message = _(
+        "This agency requires a second administrator to publish changes: you prepared these "
+        "changes, so another administrator of the agency must review and publish them."
+    )

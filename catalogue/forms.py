@@ -221,3 +221,24 @@ class ServiceForm(forms.Form):
 
 def agency_choices(agencies) -> list[Agency]:
     return list(agencies.order_by("code"))
+
+
+# --- publishing with four eyes ----------------------------------------------------------------------
+
+
+class PublishConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read the changes"),
+        error_messages={"required": _("Tick the box to confirm you have read the changes.")},
+    )
+
+
+class AgencySettingsForm(forms.Form):
+    four_eyes_publishing = forms.BooleanField(
+        label=_("A second administrator publishes"),
+        help_text=_(
+            "A change of a service is published only by an administrator of the agency who did not "
+            "prepare it. Withdrawing a service stays possible for any administrator."
+        ),
+        required=False,
+    )

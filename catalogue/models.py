@@ -37,6 +37,11 @@ class BilingualName(models.Model):
 class Agency(BilingualName):
     code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.STATE)
+    four_eyes_publishing = models.BooleanField(
+        _("a second administrator publishes"),
+        default=False,
+        help_text=_("A change of a service is published by an administrator who did not prepare it."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -179,6 +184,9 @@ class Service(models.Model):
     # Changes saved by an editor but not yet published (a full snapshot, see services.service_snapshot);
     # the public keeps seeing the published fields until service_publish applies it.
     pending = models.JSONField(_("unpublished changes"), null=True, blank=True, editable=False)
+    # who prepared the changes not yet published ({"id", "name"} each, in order): with four eyes on,
+    # none of them may publish them (services.editing)
+    preparers = models.JSONField(_("prepared by"), default=list, blank=True, editable=False)
     # Search: `search_text` is the service's words folded to ASCII lower case (kept by the service
     # functions; the SQLite match and a trigram index on PostgreSQL use it); `search_vector` is the
     # PostgreSQL full-text vector (config `pspp_lv`: unaccent + simple), NULL on SQLite.
@@ -254,6 +262,7 @@ class ServiceVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    preparers = models.JSONField(_("prepared by"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("service version")
@@ -263,3 +272,20 @@ class ServiceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} v{self.number}"
+
+
+class ServicePageView(models.Model):
+    """How many times a service's public page was opened on a day (concept 4.4.1.6): a counter per
+    page and day, counted on the server without cookies and without keeping who looked."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("service page views")
+        verbose_name_plural = _("service page views")
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="uniq_service_page_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.day}: {self.views}"

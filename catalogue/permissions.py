@@ -37,6 +37,13 @@ def user_may_manage_catalogue(user) -> bool:
     return facts.platform_admin or bool(facts.agency_ids)
 
 
+def agency_settings_may_change(user, agency: Agency) -> bool:
+    """An agency's catalogue settings (four eyes on publishing): an administrator of this agency, or a
+    platform admin (a superuser counts)."""
+    facts = editor_facts(user)
+    return facts.platform_admin or agency.pk in facts.agency_ids
+
+
 def service_may_edit(user, service: Service) -> bool:
     """May this user create/edit/publish/withdraw this service?
 

@@ -19,3 +19,23 @@ def service_withdraw_allowed(service) -> bool:
 def service_discard_allowed(service) -> bool:
     """Unpublished changes exist (a draft's edits are its content: nothing to discard)."""
     return service.pending is not None
+
+
+def service_preparer_ids(service) -> set:
+    """The users who prepared the service's unpublished changes (`Service.preparers`)."""
+    return {p.get("id") for p in (service.preparers or []) if isinstance(p, dict) and p.get("id") is not None}
+
+
+def service_publish_by_allowed(service, user, *, four_eyes: bool) -> bool:
+    """May this user (one who may edit the service: permissions.service_may_edit) publish its changes?
+
+    Without four eyes, yes. With four eyes (the agency's `four_eyes_publishing`), not one of the users
+    who prepared the changes: a second administrator reads and publishes them. Changes with no
+    preparer recorded (e.g. a withdrawn service published again as it was) need no second reader;
+    an unknown user (no one to tell apart from the preparers) may not publish under four eyes.
+    """
+    if not four_eyes:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.pk not in service_preparer_ids(service)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import urls_audit_log, urls_editor, urls_eform_builder, urls_statistics, views
 
 app_name = "catalogue"
 
@@ -19,4 +19,13 @@ urlpatterns = [
     re_path(rf"^manage/{CODE}/withdraw/$", views.manage_withdraw, name="manage-withdraw"),
     re_path(rf"^manage/{CODE}/discard/$", views.manage_discard, name="manage-discard"),
     re_path(rf"^manage/{CODE}/history/$", views.manage_history, name="manage-history"),
+    re_path(
+        r"^manage/agencies/(?P<agency_code>[^/]{1,20})/settings/$",
+        views.agency_settings,
+        name="agency-settings",
+    ),
+    *urls_editor.urlpatterns,
+    *urls_eform_builder.urlpatterns,
+    *urls_audit_log.urlpatterns,
+    *urls_statistics.urlpatterns,
 ]

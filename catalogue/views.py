@@ -12,18 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kernel.collation import latvian
 from kernel.errors import DomainError
+from kernel.forms import form_add_domain_error
 from kernel.paginators import WindowCountPaginator
 
 from . import rules, selectors, services
 from .constants import ServiceState
-from .forms import SearchForm, ServiceForm
+from .exceptions import PublishNeedsSecondAdmin
+from .forms import AgencySettingsForm, PublishConfirmForm, SearchForm, ServiceForm
 from .models import Category, LifeEvent
 from .permissions import (
     agencies_editable,
+    agency_settings_may_change,
     service_may_edit,
     user_is_catalogue_admin,
     user_may_manage_catalogue,
@@ -116,6 +119,8 @@ def service_detail(request, code: str):
         service = selectors.service_get_visible(code=code, viewer=viewer)
     except selectors.ServiceNotFound:
         raise Http404 from None
+    if service.state == ServiceState.PUBLISHED:  # an editor's look at a draft is not a visit
+        services.service_page_view_count(service=service)
     return render(
         request,
         "catalogue/service_detail.html",
@@ -236,36 +241,66 @@ def manage_preview(request, code: str):
     snapshot = services.service_working_snapshot(service=service)
     preview = selectors.service_preview(service=service, snapshot=snapshot)
     actions = {
+        # the button opens the confirmation page (the diff, who prepared it, four eyes)
         "can_publish": rules.service_publish_allowed(service),
         "can_withdraw": rules.service_withdraw_allowed(service),
         "can_discard": rules.service_discard_allowed(service),
+        "four_eyes": service.agency.four_eyes_publishing,
+        "may_change_agency_settings": agency_settings_may_change(request.user, service.agency),
     }
     return render(request, "catalogue/manage_preview.html", {"service": service, **preview, **actions})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manage_publish(request, code: str):
+    """GET: what publishing would change (the diff against the live version), who prepared it, and
+    whether this user may publish it (four eyes). POST (with the `confirm` box ticked): publish."""
     service = _editable_service(request, code)
-    try:
-        version = services.service_publish(actor=request.actor, service=service)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    review = selectors.service_publish_review(service=service, user=request.user)
+    if not review["publish_allowed"] and request.method == "POST":
+        messages.error(request, _("The service is public and has no unpublished changes."))
         return redirect("catalogue:manage-preview", code=service.code)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("catalogue:manage-preview", code=service.code)
-    if version is None:
-        messages.success(request, _("The service is published; its content did not change."))
-    else:
-        messages.success(request, _("Version %(number)s is published.") % {"number": version.number})
-    return redirect("catalogue:manage-history", code=service.code)
+    form = PublishConfirmForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        # a preparer's attempt under four eyes goes to the service too: it refuses it and audits it
+        if form.is_valid() or not review["may_publish"]:
+            try:
+                version = services.service_publish(actor=request.actor, service=service)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("catalogue:manage-preview", code=service.code)
+            except PublishNeedsSecondAdmin as error:
+                form = PublishConfirmForm()
+                review.update(may_publish=False, why_not=error.message, refused=True)
+                status = 403
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("catalogue:manage-preview", code=service.code)
+            else:
+                if version is None:
+                    messages.success(request, _("The service is published; its content did not change."))
+                else:
+                    messages.success(
+                        request, _("Version %(number)s is published.") % {"number": version.number}
+                    )
+                return redirect("catalogue:manage-history", code=service.code)
+        else:
+            status = 422
+    return render(
+        request,
+        "catalogue/manage_publish_confirm.html",
+        {"service": service, "form": form, **review},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def manage_withdraw(request, code: str):
+    """Any admin who may edit the service withdraws it, four eyes or not; the history says who."""
     service = _editable_service(request, code)
     try:
         services.service_withdraw(actor=request.actor, service=service)
@@ -291,9 +326,44 @@ def manage_discard(request, code: str):
 
 @login_required
 def manage_history(request, code: str):
+    """Every version (who prepared it, who approved it) and every withdrawal and republication (from
+    the audit trail), newest first."""
     service = _editable_service(request, code)
     return render(
         request,
         "catalogue/manage_history.html",
-        {"service": service, "versions": selectors.service_versions_display(service=service)},
+        {"service": service, "entries": selectors.service_history_entries(service=service)},
+    )
+
+
+# --- publishing with four eyes: the confirmation page, the history, the agency's settings ------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_settings(request, agency_code: str):
+    """The agency's catalogue settings (four eyes on publishing): its admins and platform admins;
+    404 for anyone else, as for an agency that does not exist."""
+    agency = selectors.agency_get_by_code(code=agency_code)
+    if agency is None or not agency_settings_may_change(request.user, agency):
+        raise Http404
+    form = AgencySettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"four_eyes_publishing": agency.four_eyes_publishing},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_four_eyes_set(
+                actor=request.actor, agency=agency, on=form.cleaned_data["four_eyes_publishing"]
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect("catalogue:agency-settings", agency_code=agency.code)
+    return render(
+        request,
+        "catalogue/agency_settings.html",
+        {"agency": agency, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -46,6 +46,10 @@ from .public import (
 from .search import LIST_FIELDS, search_wants_fuzzy, service_search, service_search_page
 from .versions import (
     EXTRA_LABELS,
+    change_display,
+    field_label,
+    service_history_entries,
+    service_publish_review,
     service_version_current,
     service_version_get,
     service_versions,
@@ -82,6 +86,10 @@ __all__ = [
     "service_preview",
     "service_search",
     "service_search_page",
+    "change_display",
+    "field_label",
+    "service_history_entries",
+    "service_publish_review",
     "service_version_current",
     "service_version_get",
     "service_versions",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+import audit.selectors as audit_selectors
+
+from .. import rules
+from ..exceptions import PublishNeedsSecondAdmin
 from ..models import Service, ServiceVersion
+from ..permissions import agency_settings_may_change
+from ..services.snapshots import service_snapshot_diff, service_working_snapshot
 
 EXTRA_LABELS = {
     "agency": lambda: _("Holder agency"),
@@ -35,11 +41,13 @@ def service_version_get(*, service: Service, number: int) -> ServiceVersion:
 
 def service_versions(*, service: Service) -> list[ServiceVersion]:
     return list(
-        ServiceVersion.objects.filter(service=service).select_related("published_by").order_by("-number")
+        ServiceVersion.objects.filter(service=service)
+        .select_related("published_by__person")
+        .order_by("-number")
     )
 
 
-def _field_label(name: str) -> str:
+def field_label(name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name]())
     try:
@@ -48,7 +56,7 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _display(name: str, value) -> str:
+def change_display(name: str, value) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
@@ -90,11 +98,83 @@ def service_versions_display(*, service: Service) -> list[dict]:
             changes.append(
                 {
                     "field": name,
-                    "label": _field_label(name),
-                    "old": _display(name, change.get("old")),
-                    "new": _display(name, change.get("new")),
+                    "label": field_label(name),
+                    "old": change_display(name, change.get("old")),
+                    "new": change_display(name, change.get("new")),
                     "summary": _eform_summary_display(change.get("summary") or {}) if name == "eform" else "",
                 }
             )
         rows.append({"version": version, "changes": changes, "first": version.number == 1})
     return rows
+
+
+# --- publishing with four eyes: the confirmation page, the history -----------------------------------
+
+HISTORY_ACTIONS = ("catalogue.service.publish", "catalogue.service.withdraw")
+
+
+def service_publish_review(*, service: Service, user) -> dict:
+    """The confirmation page's facts: the changes against the live (last published) version, field
+    by field; who prepared them; whether four eyes apply and whether this user may publish."""
+    try:
+        live = service_version_current(service=service)
+    except ServiceVersion.DoesNotExist:
+        live = None
+    new = service_working_snapshot(service=service)
+    changes = service_snapshot_diff(old=live.snapshot if live else None, new=new)
+    rows = []
+    for name, change in changes.items():
+        row = {"field": name, "label": field_label(name)}
+        if name == "eform":
+            row["eform"] = change.get("summary") or {}
+        else:
+            row["old"] = change_display(name, change.get("old"))
+            row["new"] = change_display(name, change.get("new"))
+        rows.append(row)
+    four_eyes = service.agency.four_eyes_publishing
+    publish_allowed = rules.service_publish_allowed(service)
+    may_publish = publish_allowed and rules.service_publish_by_allowed(service, user, four_eyes=four_eyes)
+    return {
+        "publish_allowed": publish_allowed,
+        "live": live,
+        "changes": rows,
+        "preparers": [p.get("name", "") for p in service.preparers or []],
+        "four_eyes": four_eyes,
+        "may_publish": may_publish,
+        "why_not": "" if may_publish or not publish_allowed else PublishNeedsSecondAdmin.default_message,
+        "refused": False,
+        "may_change_agency_settings": agency_settings_may_change(user, service.agency),
+    }
+
+
+def service_history_entries(*, service: Service) -> list[dict]:
+    """Versions and the audit trail's withdrawals and republications without changes, newest first."""
+    entries = []
+    for row in service_versions_display(service=service):
+        version = row["version"]
+        entries.append(
+            {
+                "kind": "version",
+                "at": version.published_at,
+                "row": row,
+                "preparers": [p.get("name", "") for p in version.preparers or []],
+                "approver": str(version.published_by) if version.published_by_id else "",
+            }
+        )
+    events = audit_selectors.events_for_object(object_type="catalogue.service", object_id=service.pk)
+    for event in events.filter(action__in=HISTORY_ACTIONS).order_by("-at", "-id"):
+        data = event.data or {}
+        if event.action == "catalogue.service.withdraw":
+            entries.append({"kind": "withdrawal", "at": event.at, "who": event.actor_label, "data": data})
+        elif data.get("new_version") is False:  # published again with no content change: no version
+            entries.append(
+                {
+                    "kind": "republished",
+                    "at": event.at,
+                    "who": data.get("approved_by") or event.actor_label,
+                    "preparers": data.get("prepared_by") or [],
+                    "data": data,
+                }
+            )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries

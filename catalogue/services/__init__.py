@@ -15,11 +15,13 @@ stored search text and vectors).
 
 from ..search import PG_SEARCH_CONFIG  # re-exported for old imports; defined in catalogue.search
 from .agencies import agency_create, agency_update, centre_create, centre_update
+from .agency_settings import agency_four_eyes_set
 from .editing import (
     service_create,
     service_discard_pending,
     service_publish,
     service_update,
+    service_update_section,
     service_version_create,
     service_withdraw,
 )
@@ -34,6 +36,7 @@ from .snapshots import (
     service_working_snapshot,
     snapshot_with_defaults,
 )
+from .statistics import service_page_view_count
 from .validation import TEXT_LIMITS, service_data_clean
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "SNAPSHOT_FIELDS",
     "TEXT_LIMITS",
     "agency_create",
+    "agency_four_eyes_set",
     "agency_update",
     "centre_create",
     "centre_update",
@@ -51,10 +55,12 @@ __all__ = [
     "service_data_clean",
     "service_discard_pending",
     "service_publish",
+    "service_page_view_count",
     "service_search_refresh",
     "service_snapshot",
     "service_snapshot_diff",
     "service_update",
+    "service_update_section",
     "service_version_create",
     "service_withdraw",
     "service_working_snapshot",

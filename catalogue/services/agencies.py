@@ -153,6 +153,7 @@ def agency_create(*, actor: Actor, data: Mapping[str, Any]) -> Agency:
         action="catalogue.agency.create",
         actor=actor,
         target=agency,
+        agency_id=agency.pk,
         data={"code": agency.code, "changed": _changes({}, clean)},
     )
     return agency
@@ -176,6 +177,7 @@ def agency_update(*, actor: Actor, agency: Agency, data: Mapping[str, Any]) -> A
         action="catalogue.agency.update",
         actor=actor,
         target=locked,
+        agency_id=locked.pk,
         data={"code": locked.code, "changed": changed},
     )
     return locked
@@ -243,6 +245,7 @@ def centre_create(*, actor: Actor, data: Mapping[str, Any]) -> ServiceCentre:
         action="catalogue.centre.create",
         actor=actor,
         target=centre,
+        agency_id=centre.municipality_id,
         data={"code": centre.code, "changed": _changes({}, clean)},
     )
     return centre
@@ -270,6 +273,7 @@ def centre_update(*, actor: Actor, centre: ServiceCentre, data: Mapping[str, Any
         action="catalogue.centre.update",
         actor=actor,
         target=locked,
+        agency_id=locked.municipality_id,
         data={"code": locked.code, "changed": changed},
     )
     return locked

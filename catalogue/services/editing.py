@@ -19,7 +19,7 @@ from kernel.actors import Actor
 from .. import rules
 from ..constants import ServiceState
 from ..eforms import eform_definition_validate
-from ..exceptions import EditingNotAllowed
+from ..exceptions import EditingNotAllowed, PublishNeedsSecondAdmin
 from ..models import (
     Agency,
     Category,
@@ -65,6 +65,13 @@ def _apply_snapshot(*, service: Service, snapshot: dict[str, Any]) -> Service:
     return service
 
 
+def _preparer_add(service: Service, user) -> None:
+    """Note who prepared the unpublished changes (once each, in order)."""
+    if user is None or any(p.get("id") == user.pk for p in service.preparers):
+        return
+    service.preparers = [*service.preparers, {"id": user.pk, "name": str(user)[:200]}]
+
+
 def _require_edit(user, service: Service) -> None:
     if not service_may_edit(user, service):
         raise PermissionDenied(_("You may not edit this service."))
@@ -88,6 +95,7 @@ def service_create(*, actor: Actor, data: dict[str, Any]) -> Service:
             )
     except IntegrityError:
         raise ValidationError({"code": [_("A service with this code already exists.")]}) from None
+    _preparer_add(service, user)
     _apply_snapshot(service=service, snapshot=clean)
     audit.record(
         action="catalogue.service.create",
@@ -114,12 +122,15 @@ def service_update(*, actor: Actor, service: Service, data: dict[str, Any]) -> S
     changes = service_snapshot_diff(old=before, new=clean)
     if not changes:
         return locked
+    _preparer_add(locked, user)
     if locked.state == ServiceState.DRAFT:
         _apply_snapshot(service=locked, snapshot=clean)
     else:
         live = service_snapshot(service=locked)
         locked.pending = None if clean == live else clean
-        locked.save(update_fields=["pending", "updated_at"])
+        if locked.pending is None:
+            locked.preparers = []
+        locked.save(update_fields=["pending", "preparers", "updated_at"])
     audit.record(
         action="catalogue.service.update",
         actor=actor,
@@ -136,7 +147,8 @@ def service_discard_pending(*, actor: Actor, service: Service) -> Service:
     if not rules.service_discard_allowed(locked):
         raise EditingNotAllowed(_("There are no unpublished changes to discard."))
     locked.pending = None
-    locked.save(update_fields=["pending", "updated_at"])
+    locked.preparers = []
+    locked.save(update_fields=["pending", "preparers", "updated_at"])
     audit.record(action="catalogue.service.discard", actor=actor, target=locked, data={"code": locked.code})
     service.pending = None
     return locked
@@ -161,62 +173,90 @@ def service_version_create(*, service: Service, user=None) -> ServiceVersion | N
         eform=snapshot["eform"],
         changes=service_snapshot_diff(old=last.snapshot if last else None, new=snapshot),
         published_by=user if getattr(user, "is_authenticated", False) else None,
+        preparers=list(locked.preparers),
     )
     Service.objects.filter(pk=locked.pk).update(version=number)
     service.version = number
     return version
 
 
-@transaction.atomic
 def service_publish(*, actor: Actor, service: Service) -> ServiceVersion | None:
     """Publish: apply pending changes, make the service public, keep the new state as a version.
 
     Cases filed earlier keep pointing at their own ServiceVersion, so an e-form change never
     alters them. Returns the new version (None if the content did not change since the last one).
+
+    Four eyes: when the agency requires it (`Agency.four_eyes_publishing`), none of the users who
+    prepared the changes may publish them (rules.service_publish_by_allowed, asked after the lock):
+    PublishNeedsSecondAdmin, and the refused attempt is kept in the audit trail (written after the
+    rolled-back transaction, so it stays). The publish event names who prepared and who approved.
     """
     user = actor.user_or_none
     _require_edit(user, service)
-    locked = (
-        Service.objects.select_for_update(of=("self",))
-        .select_related("agency", "category")
-        .get(pk=service.pk)
-    )
-    if not rules.service_publish_allowed(locked):
-        raise EditingNotAllowed(_("The service is public and has no unpublished changes."))
-    if locked.pending:
-        pending = service_data_clean(
-            data=locked.pending, user=user, creating=False, current_agency=locked.agency.code
-        )
-        pending["code"] = locked.code
-        _apply_snapshot(service=locked, snapshot=pending)
-    if locked.is_e_service:
-        eform_definition_validate(locked.eform)
-    previous_state = locked.state
-    locked.pending = None
-    locked.state = ServiceState.PUBLISHED
-    locked.save(update_fields=["pending", "state", "updated_at"])
-    version = service_version_create(service=locked, user=user)
-    audit.record(
-        action="catalogue.service.publish",
-        actor=actor,
-        target=locked,
-        data={
-            "code": locked.code,
-            "version": locked.version,
-            "new_version": version is not None,
-            "previous_state": previous_state,
-            "fields": sorted(version.changes) if version else [],
-        },
-    )
+    refused: dict[str, Any] | None = None
+    try:
+        with transaction.atomic():
+            locked = (
+                Service.objects.select_for_update(of=("self",))
+                .select_related("agency", "category")
+                .get(pk=service.pk)
+            )
+            if not rules.service_publish_allowed(locked):
+                raise EditingNotAllowed(_("The service is public and has no unpublished changes."))
+            four_eyes = locked.agency.four_eyes_publishing
+            prepared_by = [str(p.get("name", "")) for p in locked.preparers or []]
+            if not rules.service_publish_by_allowed(locked, user, four_eyes=four_eyes):
+                refused = {"code": locked.code, "four_eyes": True, "prepared_by": prepared_by}
+                raise PublishNeedsSecondAdmin()
+            if locked.pending:
+                pending = service_data_clean(
+                    data=locked.pending, user=user, creating=False, current_agency=locked.agency.code
+                )
+                pending["code"] = locked.code
+                _apply_snapshot(service=locked, snapshot=pending)
+            if locked.is_e_service:
+                eform_definition_validate(locked.eform)
+            previous_state = locked.state
+            locked.pending = None
+            locked.state = ServiceState.PUBLISHED
+            locked.save(update_fields=["pending", "state", "updated_at"])
+            version = service_version_create(service=locked, user=user)
+            Service.objects.filter(pk=locked.pk).update(preparers=[])
+            locked.preparers = []
+            audit.record(
+                action="catalogue.service.publish",
+                actor=actor,
+                target=locked,
+                data={
+                    "code": locked.code,
+                    "version": locked.version,
+                    "new_version": version is not None,
+                    "previous_state": previous_state,
+                    "fields": sorted(version.changes) if version else [],
+                    "four_eyes": four_eyes,
+                    "prepared_by": prepared_by,
+                    "approved_by": str(user)[:200] if user is not None else actor.label,
+                },
+            )
+    except PublishNeedsSecondAdmin:
+        if refused is not None:
+            audit.record(
+                action="catalogue.service.publish_refused", actor=actor, target=service, data=refused
+            )
+        raise
     service.state, service.version, service.pending = locked.state, locked.version, None
+    service.preparers = []
     return version
 
 
 @transaction.atomic
 def service_withdraw(*, actor: Actor, service: Service) -> Service:
-    """Withdraw a published service: the public no longer sees it (404); its versions and cases stay."""
+    """Withdraw a published service: the public no longer sees it (404); its versions and cases stay.
+
+    Any user who may edit the service withdraws it, four eyes or not (a withdrawal stops harm
+    quickly); the audit event names who did it (the history shows it)."""
     _require_edit(actor.user_or_none, service)
-    locked = Service.objects.select_for_update().get(pk=service.pk)
+    locked = Service.objects.select_for_update(of=("self",)).select_related("agency").get(pk=service.pk)
     if not rules.service_withdraw_allowed(locked):
         raise EditingNotAllowed(_("Only a published service can be withdrawn."))
     locked.state = ServiceState.WITHDRAWN
@@ -225,7 +265,24 @@ def service_withdraw(*, actor: Actor, service: Service) -> Service:
         action="catalogue.service.withdraw",
         actor=actor,
         target=locked,
-        data={"code": locked.code},
+        data={
+            "code": locked.code,
+            "version": locked.version,
+            "four_eyes": locked.agency.four_eyes_publishing,
+            "withdrawn_by": str(actor.user_or_none)[:200] if actor.user_or_none else actor.label,
+        },
     )
     service.state = locked.state
     return locked
+
+
+def service_update_section(*, actor: Actor, service: Service, fields: dict[str, Any]) -> Service:
+    """Save one section of the editor (some keys of the snapshot): the rest of the working state stays
+    as it is (the pending changes of a public service, or the draft). ValidationError by field."""
+    unknown = (
+        set(fields) - set(EDITABLE_FIELDS) - {"agency", "category", "fee_eur", "life_events", "channels"}
+    )
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    data = {**service_working_snapshot(service=service), **copy.deepcopy(fields)}
+    return service_update(actor=actor, service=service, data=data)

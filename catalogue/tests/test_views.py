@@ -277,7 +277,7 @@ def test_vsaa_admin_edits_publishes_and_sees_history(login, people):
     assert Service.objects.get(code="1011").title_en == "Childbirth benefit"
     preview = client.get("/services/manage/1011/preview/")
     assert "Childbirth allowance" in preview.content.decode() or "Bērna" in preview.content.decode()
-    assert client.post("/services/manage/1011/publish/").status_code == 302
+    assert client.post("/services/manage/1011/publish/", {"confirm": "on"}).status_code == 302
     service = Service.objects.get(code="1011")
     assert service.title_en == "Childbirth allowance" and service.version == 2
     history = client.get("/services/manage/1011/history/").content.decode()
@@ -323,7 +323,7 @@ def test_create_preview_publish_a_new_service(login, people):
     assert response.status_code == 302
     assert client.get("/services/7002/").status_code == 404  # a draft
     assert client.get("/services/manage/7002/preview/").status_code == 200
-    client.post("/services/manage/7002/publish/")
+    client.post("/services/manage/7002/publish/", {"confirm": "on"})
     assert client.get("/services/7002/").status_code == 200
     client.post("/services/manage/7002/withdraw/")
     assert client.get("/services/7002/").status_code == 404

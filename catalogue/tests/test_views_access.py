@@ -17,11 +17,12 @@ from .factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 UNKNOWN = "9876"
-# (URL name, accepts GET): publish, withdraw and discard are POST only (GET: 405 whatever the code)
+# (URL name, accepts GET): withdraw and discard are POST only (GET: 405 whatever the code); publish
+# answers GET with the changes to confirm
 EDITING_URLS = [
     ("catalogue:manage-edit", True),
     ("catalogue:manage-preview", True),
-    ("catalogue:manage-publish", False),
+    ("catalogue:manage-publish", True),
     ("catalogue:manage-withdraw", False),
     ("catalogue:manage-discard", False),
     ("catalogue:manage-history", True),
@@ -101,7 +102,7 @@ def test_the_own_agencys_admin_still_posts(login, people, targets, who):
     client = login(people[who])
     code = targets["draft"]
 
-    response = client.post(reverse("catalogue:manage-publish", kwargs={"code": code}))
+    response = client.post(reverse("catalogue:manage-publish", kwargs={"code": code}), {"confirm": "on"})
 
     assert response.status_code == 302
     assert Service.objects.get(code=code).state == ServiceState.PUBLISHED

@@ -77,7 +77,7 @@ def test_an_agency_admin_sets_one_open_case_and_minor_client_then_previews_publi
     assert "A new application about the same person is accepted once the previous one is closed." in preview
     assert "A parent may apply with the child as the client." in preview
 
-    assert client.post("/services/manage/1013/publish/").status_code == 302
+    assert client.post("/services/manage/1013/publish/", {"confirm": "on"}).status_code == 302
 
     service.refresh_from_db()
     assert service.one_open_case_per_subject and service.minor_may_be_client and service.version == 2
@@ -97,7 +97,7 @@ def test_an_agency_admin_clears_one_open_case_per_subject(login, people):
     del data["one_open_case_per_subject"]
 
     client.post("/services/manage/1011/edit/", data)
-    client.post("/services/manage/1011/publish/")
+    client.post("/services/manage/1011/publish/", {"confirm": "on"})
 
     assert Service.objects.get(code="1011").one_open_case_per_subject is False
 

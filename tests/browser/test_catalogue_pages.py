@@ -56,6 +56,10 @@ def test_vsaa_admin_edits_publishes_and_reads_history(page, login_as):
     assert Service.objects.get(code="1011").title_en == "Childbirth benefit"  # not public yet
 
     with page.expect_navigation():
+        page.click("a[href$='/publish/']")  # the changes to review before publishing
+    assert_no_axe_violations(page)
+    page.check("#id_confirm")
+    with page.expect_navigation():
         page.click("form[action$='/publish/'] button")
     expect(page.locator("#version-2")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Childbirth allowance")
