@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 import audit.selectors as audit_selectors
+from kernel.constants import Channel as KernelChannel
 
 from .. import rules
+from ..constants import Audience, PaymentMode
 from ..exceptions import PublishNeedsSecondAdmin
 from ..models import Service, ServiceVersion
 from ..permissions import agency_settings_may_change
@@ -51,9 +54,20 @@ def field_label(name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name]())
     try:
-        return str(Service._meta.get_field(name).verbose_name)
+        return capfirst(str(Service._meta.get_field(name).verbose_name))
     except Exception:  # noqa: BLE001 - an old snapshot key
         return name
+
+
+CHOICE_FIELDS = {"audience": Audience, "payment_mode": PaymentMode}
+
+
+def _choice_label(choices, value) -> str:
+    """A stored code by its (translated) name; an unknown old code as it is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
 
 
 def change_display(name: str, value) -> str:
@@ -65,8 +79,10 @@ def change_display(name: str, value) -> str:
         parts = []
         for code, info in value.items():
             centres = ", ".join(info.get("centres", []))
-            parts.append(f"{code}" + (f" ({centres})" if centres else ""))
+            parts.append(_choice_label(KernelChannel, code) + (f" ({centres})" if centres else ""))
         return "; ".join(parts)
+    if name in CHOICE_FIELDS:
+        return _choice_label(CHOICE_FIELDS[name], value)
     if name == "legal_basis" and isinstance(value, list):
         return "; ".join(f"{i.get('title', '')} {i.get('url', '')}".strip() for i in value)
     if name == "eform" and isinstance(value, list):

@@ -85,7 +85,7 @@ def test_an_agency_admin_sets_one_open_case_and_minor_client_then_previews_publi
     assert changes["one_open_case_per_subject"] == {"old": False, "new": True}
     assert changes["minor_may_be_client"] == {"old": False, "new": True}
     history = client.get("/services/manage/1013/history/").content.decode()
-    assert "one open case per subject" in history and "a minor may be the client" in history
+    assert "One open case per subject" in history and "A minor may be the client" in history
     assert "A new application about the same person" in client.get("/services/1013/").content.decode()
 
 
