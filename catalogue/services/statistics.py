@@ -10,10 +10,10 @@ from django.utils import timezone
 from ..models import Service, ServicePageView
 
 
-def service_page_view_count(*, service: Service) -> None:
-    """One more view of the service's public page today: one UPDATE on the hot path; the day's first
-    view inserts the row (two views racing for it both count)."""
-    today = timezone.localdate()
+def service_page_view_count(*, service: Service, day=None) -> None:
+    """One more view of the service's public page on `day` (today): one UPDATE on the hot path; the
+    day's first view inserts the row (two views racing for it both count)."""
+    today = day or timezone.localdate()
     rows = ServicePageView.objects.filter(service_id=service.pk, day=today)
     if rows.update(views=F("views") + 1):
         return

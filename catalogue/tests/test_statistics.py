@@ -6,10 +6,10 @@ import re
 import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
-from unittest import mock
-from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
 import pytest
+from defusedxml import ElementTree
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,7 +19,6 @@ from catalogue.constants import ServiceState
 from catalogue.models import Agency, Service, ServicePageView
 from catalogue.selectors import statistics as stats
 from catalogue.services import service_page_view_count
-from catalogue.services import statistics as counting
 from kernel.actors import Actor
 
 from .factories import ServiceFactory
@@ -38,14 +37,14 @@ def add_views(service, days_ago: int, views: int):
     )
 
 
-def svg_of(body: str) -> ElementTree.Element:
+def svg_of(body: str) -> Element:
     """The page's inline chart, parsed as XML (it fails on anything not well-formed)."""
     match = re.search(r"<svg\b.*?</svg>", body, re.S)
     assert match, "no inline <svg> in the page"
     return ElementTree.fromstring(match.group(0))
 
 
-def bars(svg: ElementTree.Element) -> list[ElementTree.Element]:
+def bars(svg: Element) -> list[Element]:
     return [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "chart-bar"]
 
 
@@ -66,9 +65,8 @@ def test_another_day_makes_a_new_row(pilot):
     service = Service.objects.get(code="1014")
     monday, tuesday = date(2025, 3, 3), date(2025, 3, 4)
     for day, times in ((monday, 2), (tuesday, 1)):
-        with mock.patch.object(counting, "timezone", SimpleNamespace(localdate=lambda day=day: day)):
-            for _ in range(times):
-                service_page_view_count(service=service)
+        for _ in range(times):
+            service_page_view_count(service=service, day=day)
     assert views_of(service) == {monday: 2, tuesday: 1}
 
 
@@ -109,9 +107,10 @@ def _in_thread(work):
     return result.get("value")
 
 
-def test_concurrent_first_views_both_count(django_db_setup, django_db_blocker):
-    """Two first views of the day racing for the row's INSERT: the loser's unique violation turns
-    into an UPDATE, so both count. Needs real concurrent transactions: PostgreSQL only.
+def test_concurrent_first_views_all_count(django_db_setup, django_db_blocker):
+    """Eight first views of a day at once, each on its own connection: whichever of them race for the
+    row's INSERT (the loser's unique violation turns into an UPDATE), every view is counted and none
+    fails. Needs real concurrent transactions: PostgreSQL only.
 
     Everything runs on threads' own connections (committed, then deleted), so the module's pilot
     catalogue, kept in an open transaction on the main connection, is neither seen nor waited for."""
@@ -126,22 +125,12 @@ def test_concurrent_first_views_both_count(django_db_setup, django_db_blocker):
             )
 
         service = _in_thread(setup)
-        barrier = threading.Barrier(2, timeout=10)
-        real = ServicePageView.objects
-
-        class Racing:  # both threads pass the UPDATE (0 rows) before either INSERTs
-            class objects:  # noqa: N801 - stands in for the manager
-                filter = staticmethod(real.filter)
-
-                @staticmethod
-                def create(**kwargs):
-                    barrier.wait()
-                    return real.create(**kwargs)
-
+        barrier = threading.Barrier(8, timeout=10)
         errors = []
 
         def count():
             try:
+                barrier.wait()  # all eight start together, none has found the day's row yet
                 service_page_view_count(service=service)
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
@@ -149,15 +138,14 @@ def test_concurrent_first_views_both_count(django_db_setup, django_db_blocker):
                 connections.close_all()
 
         try:
-            with mock.patch.object(counting, "ServicePageView", Racing):
-                threads = [threading.Thread(target=count) for _ in range(2)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(30)
+            threads = [threading.Thread(target=count) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
             assert not errors
             rows = _in_thread(lambda: list(ServicePageView.objects.filter(service_id=service.pk)))
-            assert [row.views for row in rows] == [2]
+            assert [row.views for row in rows] == [8]
         finally:
 
             def cleanup():
