@@ -37,7 +37,6 @@ from ._common import localised, localised_date, scope_name, term_end, term_last_
 TOPIC_EXPIRING = "staff_role_expiring"
 TOPIC_INACTIVE = "staff_roles_inactive"
 # The pages the notices point to: the admin's staff roles and the roles to review.
-# TODO(lead): reverse("access_rights:staff") / reverse("access_rights:review") once those URLs exist.
 STAFF_LINK = reverse_lazy("access_rights:staff")
 REVIEW_LINK = reverse_lazy("access_rights:review")
 
