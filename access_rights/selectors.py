@@ -31,6 +31,7 @@ class Scope:
     every: bool
     agency_ids: frozenset[int]
     centre_ids: frozenset[int]
+    kinds: frozenset[str] = frozenset()  # the kinds of role they grant (eaccount's rule)
 
     @property
     def empty(self) -> bool:
@@ -39,17 +40,19 @@ class Scope:
 
 def scope_administered(*, user) -> Scope:
     grant_scope = eaccount_rules.staff_role_grant_scope(user=user)
-    return Scope(grant_scope.any_role, grant_scope.agency_ids, grant_scope.centre_ids)
+    return Scope(
+        grant_scope.any_role, grant_scope.agency_ids, grant_scope.centre_ids, frozenset(grant_scope.kinds)
+    )
 
 
 def scope_narrowed(scope: Scope, *, agency_id: int | None = None, centre_id: int | None = None) -> Scope:
     """The part of `scope` for one agency or centre (nothing, if it is outside the scope)."""
     if agency_id is not None:
         inside = scope.every or agency_id in scope.agency_ids
-        return Scope(False, frozenset({agency_id}) if inside else frozenset(), frozenset())
+        return Scope(False, frozenset({agency_id}) if inside else frozenset(), frozenset(), scope.kinds)
     if centre_id is not None:
         inside = scope.every or centre_id in scope.centre_ids
-        return Scope(False, frozenset(), frozenset({centre_id}) if inside else frozenset())
+        return Scope(False, frozenset(), frozenset({centre_id}) if inside else frozenset(), scope.kinds)
     return scope
 
 

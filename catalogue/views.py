@@ -145,9 +145,10 @@ def _require_manager(request):
     return None
 
 
-def _editable_service(request, code: str):
+def editable_service_or_404(request, code: str):
     """The service to edit, or 404: one answer for a missing code and for a service the user may not
-    edit (another agency's, draft or published), so that the editing pages tell nothing by probing."""
+    edit (another agency's, draft or published), so that the editing pages (these, the sections' and
+    the e-form builder's) tell nothing by probing."""
     try:
         return service_get_editable(user=request.user, code=code)
     except selectors.ServiceNotFound:
@@ -206,7 +207,7 @@ def manage_create(request):
 
 @login_required
 def manage_edit(request, code: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     agencies = agencies_editable(request.user).order_by("code")
     form = ServiceForm(
         request.POST or None,
@@ -237,7 +238,7 @@ def manage_edit(request, code: str):
 
 @login_required
 def manage_preview(request, code: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     snapshot = services.service_working_snapshot(service=service)
     preview = selectors.service_preview(service=service, snapshot=snapshot)
     actions = {
@@ -256,7 +257,7 @@ def manage_preview(request, code: str):
 def manage_publish(request, code: str):
     """GET: what publishing would change (the diff against the live version), who prepared it, and
     whether this user may publish it (four eyes). POST (with the `confirm` box ticked): publish."""
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     review = selectors.service_publish_review(service=service, user=request.user)
     if not review["publish_allowed"] and request.method == "POST":
         messages.error(request, _("The service is public and has no unpublished changes."))
@@ -301,7 +302,7 @@ def manage_publish(request, code: str):
 @require_POST
 def manage_withdraw(request, code: str):
     """Any admin who may edit the service withdraws it, four eyes or not; the history says who."""
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     try:
         services.service_withdraw(actor=request.actor, service=service)
     except DomainError as error:
@@ -314,7 +315,7 @@ def manage_withdraw(request, code: str):
 @login_required
 @require_POST
 def manage_discard(request, code: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     try:
         services.service_discard_pending(actor=request.actor, service=service)
     except DomainError as error:
@@ -328,7 +329,7 @@ def manage_discard(request, code: str):
 def manage_history(request, code: str):
     """Every version (who prepared it, who approved it) and every withdrawal and republication (from
     the audit trail), newest first."""
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     return render(
         request,
         "catalogue/manage_history.html",

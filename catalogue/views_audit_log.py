@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.spreadsheets import csv_safe
+from kernel.spreadsheets import Echo, csv_safe
 
 from .forms_audit_log import AuditLogFilterForm
 from .selectors.audit_log import (
@@ -28,13 +28,6 @@ from .selectors.audit_log import (
 from .viewer import editor_facts
 
 
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a streamed response."""
-
-    def write(self, value):
-        return value
-
-
 def _query_without(request, *names: str) -> str:
     query = request.GET.copy()
     for name in names:
@@ -44,7 +37,7 @@ def _query_without(request, *names: str) -> str:
 
 def _csv_rows(agency_ids, filters: AuditLogFilters) -> Iterator[str]:
     yield "\ufeff"  # the BOM: a spreadsheet then reads the file as UTF-8 (Latvian letters)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(
         [
             _("Date and time"),

@@ -16,18 +16,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import selectors, services
+from . import services
 from .constants import Audience, PaymentMode, ServiceState
 from .forms_sections import SECTION_FORMS, SECTION_TITLES, BasicsForm
 from .models import Service
 from .permissions import agencies_editable, user_is_catalogue_admin
 from .selectors import checklist
-from .selectors.editing import service_get_editable
+from .views import editable_service_or_404
 
 SECTION_TEMPLATES = {
     checklist.CHANNELS: "catalogue/editor/section_channels.html",
@@ -35,23 +35,6 @@ SECTION_TEMPLATES = {
     checklist.EFORM: "catalogue/editor/section_eform.html",
 }
 DEFAULT_SECTION_TEMPLATE = "catalogue/editor/section.html"
-
-
-def _editable_service(request, code: str) -> Service:
-    """The service to edit, or 404: one answer for a missing code and for a service the user may not
-    edit (another agency's, draft or published)."""
-    try:
-        return service_get_editable(user=request.user, code=code)
-    except selectors.ServiceNotFound:
-        raise Http404 from None
-
-
-def _eform_builder_url(code: str) -> str | None:
-    """The e-form builder's address, or None while the builder's pages are not installed."""
-    try:
-        return reverse("catalogue:eform-builder", kwargs={"code": code})
-    except NoReverseMatch:
-        return None
 
 
 def _summary(section: str, snapshot: dict[str, Any]) -> str:
@@ -131,7 +114,7 @@ def _editor_context(service: Service, snapshot: dict[str, Any], current: str | N
 @login_required
 @require_safe
 def edit_overview(request, code: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     snapshot = services.service_working_snapshot(service=service)
     return render(request, "catalogue/editor/overview.html", _editor_context(service, snapshot))
 
@@ -147,7 +130,7 @@ def _section_form(section: str, request, snapshot: dict[str, Any]):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_section(request, code: str, section: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     if section not in checklist.SECTIONS:
         raise Http404
     snapshot = services.service_working_snapshot(service=service)
@@ -159,7 +142,7 @@ def edit_section(request, code: str, section: str):
         if request.method == "POST":
             return HttpResponseNotAllowed(["GET", "HEAD"])
         context["eform"] = snapshot.get("eform") or []
-        context["eform_builder_url"] = _eform_builder_url(service.code)
+        context["eform_builder_url"] = reverse("catalogue:eform-builder", kwargs={"code": service.code})
         return render(request, template, context)
 
     form = _section_form(section, request, snapshot)

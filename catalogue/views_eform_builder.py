@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,36 +18,19 @@ from kernel.constants import Channel as KernelChannel
 from kernel.errors import DomainError, NotFound
 from kernel.forms import form_add_domain_error
 
-from . import selectors
 from .constants import ServiceState
 from .eforms import EForm, eform_field_label
 from .forms_eform_builder import FieldAddForm, FieldEditForm
-from .selectors.editing import service_get_editable
 from .services import eform_builder
 from .services.eform_builder import EFormChange
+from .views import editable_service_or_404
 
 PREVIEW_LANGUAGES = (("lv", "Latviešu"), ("en", "English"))
-
-
-def _editable_service(request, code: str):
-    """404 alike for a missing code and a service the user may not edit (as the editing pages)."""
-    try:
-        return service_get_editable(user=request.user, code=code)
-    except selectors.ServiceNotFound:
-        raise Http404 from None
 
 
 def _builder_url(service, name: str = "") -> str:
     url = reverse("catalogue:eform-builder", kwargs={"code": service.code})
     return f"{url}#field-{name}" if name else url
-
-
-def _optional_url(name: str, code: str) -> str | None:
-    """A page another part of the editor provides, when it is there."""
-    try:
-        return reverse(name, kwargs={"code": code})
-    except NoReverseMatch:
-        return None
 
 
 def _saved(request, change: EFormChange, message: str) -> None:
@@ -104,7 +87,7 @@ def _builder_page(request, service, *, add_form: FieldAddForm, status: int = 200
             "rows": rows,
             "add_form": add_form,
             "previews": _previews(eform),
-            "sections_url": _optional_url("catalogue:edit-overview", service.code),
+            "sections_url": reverse("catalogue:edit-overview", kwargs={"code": service.code}),
         },
         status=status,
     )
@@ -113,7 +96,7 @@ def _builder_page(request, service, *, add_form: FieldAddForm, status: int = 200
 @login_required
 def eform_builder_page(request, code: str):
     """GET: the builder. POST: add a field (the add form's errors next to their fields, 422)."""
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     if request.method != "POST":
         return _builder_page(request, service, add_form=FieldAddForm())
     form = FieldAddForm(request.POST)
@@ -132,7 +115,7 @@ def eform_builder_page(request, code: str):
 
 @login_required
 def eform_field_edit(request, code: str, name: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     eform = eform_builder.eform_working(service=service)
     field = next((f for f in eform if f.get("name") == name), None)
     if field is None:
@@ -181,7 +164,7 @@ def _act(request, service, action, done: str, name: str, *, anchor: bool = True)
 @require_POST
 def eform_field_move(request, code: str, name: str):
     """`direction` "up" or "down" (the buttons), or `to`: the place from 0 (drag and drop)."""
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     direction, to = request.POST.get("direction"), request.POST.get("to", "")
     common = {"actor": request.actor, "service": service, "name": name}
     if direction == "up":
@@ -199,7 +182,7 @@ def eform_field_move(request, code: str, name: str):
 @login_required
 @require_POST
 def eform_field_remove(request, code: str, name: str):
-    service = _editable_service(request, code)
+    service = editable_service_or_404(request, code)
     return _act(
         request,
         service,

@@ -24,7 +24,7 @@ from eaccount.constants import AssuranceLevel
 from kernel.collation import latvian
 from kernel.constants import Channel
 from kernel.pdf import render_pdf
-from kernel.spreadsheets import csv_safe
+from kernel.spreadsheets import Echo, csv_safe
 from kernel.widgets import PlainSelect
 from requests_registry import selectors as registry_selectors
 
@@ -159,16 +159,9 @@ def history_view(request):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a streamed response."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_rows(scope, filters) -> Iterator[str]:
     yield "\ufeff"  # the BOM: Excel then reads the file as UTF-8 (Latvian letters)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(
         [
             _("Date and time"),

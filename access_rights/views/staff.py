@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from eaccount.constants import ADMIN_ROLES, AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
+from eaccount.constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
 from kernel.errors import DomainError, NotFound
 from kernel.forms import form_add_domain_error
 from kernel.paginators import SafePaginator
-from kernel.spreadsheets import csv_safe
+from kernel.spreadsheets import Echo, csv_safe
 
 from .. import rules, selectors, services
 from ..constants import INACTIVITY_REVIEW_DAYS
@@ -35,10 +35,8 @@ def _admin_scope(request) -> selectors.Scope:
 
 
 def _kinds_for(scope: selectors.Scope, value: str) -> list[str]:
-    """The kinds the admin may grant in the chosen agency or centre (admin-level: the platform admin)."""
-    kinds = AGENCY_ROLES if value.startswith("agency:") else CENTRE_ROLES
-    if not scope.every:
-        kinds = kinds - ADMIN_ROLES
+    """The kinds the admin may grant (eaccount's rule) that fit the chosen agency or centre."""
+    kinds = scope.kinds & (AGENCY_ROLES if value.startswith("agency:") else CENTRE_ROLES)
     order = list(StaffRoleKind.values)
     return sorted(kinds, key=order.index)
 
@@ -169,13 +167,8 @@ def register_view(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _register_csv(roles):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows():
         yield "\ufeff"
