@@ -253,11 +253,12 @@ def test_fixed_query_count(client, owner, case, name, django_assert_num_queries)
         assert client.get(receipt_url(case, name)).status_code == 200
     expected = len(few.captured_queries)
 
-    big = CaseFactory(client_person=owner.person, service=case.service)
+    # the same parties (a case page reads each one it has by primary key), many more files
+    big = CaseFactory(client_person=owner.person, service=case.service, submitted_by=case.submitted_by)
     for n in range(15):
         attach(big, f"pielikums-{n}.pdf")
         attach(big, f"atbilde-{n}.pdf", field_name="", kind=CaseAttachment.Kind.CLIENT_ANSWER)
     with django_assert_num_queries(expected):
         response = client.get(receipt_url(big, name))
     assert response.status_code == 200 and len(response.context["receipt"].files) == 15
-    assert expected <= 8  # now 4: the user, the case, its files, the read kept
+    assert expected <= 8  # now 6: the user, the case, its client, its submitter, its files, the read kept
