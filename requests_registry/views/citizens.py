@@ -160,7 +160,7 @@ def my_cases_view(request):
         status=filters.get("status") or None,
         service_code=filters.get("service") or None,
     )
-    page = page_of(request, cases, paginator_class=WindowCountPaginator)
+    page = page_of(request, selectors.case_rows(cases), paginator_class=WindowCountPaginator)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -58,7 +58,7 @@ def agency_case_list_view(request):
         number=filters.get("number") or None,
         assigned_to_me=bool(filters.get("mine")),
     )
-    page = page_of(request, cases, paginator_class=LookaheadPaginator)
+    page = page_of(request, selectors.case_rows(cases, for_staff=True), paginator_class=LookaheadPaginator)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
