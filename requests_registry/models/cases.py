@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kernel.choices import ChoiceLabels
+
 from ..constants import (
     FEEDBACK_MAX,
     FEEDBACK_MIN,
@@ -58,7 +60,7 @@ class CaseSequence(models.Model):
         return f"{self.service_id}: {self.last_value}"
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """One request for one service, whatever the channel (pakalpojuma gadījums)."""
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
@@ -190,7 +192,7 @@ class Case(models.Model):
         return str(self.client) if self.client is not None else ""
 
 
-class StatusChange(models.Model):
+class StatusChange(ChoiceLabels, models.Model):
     """One line of a case's history; the first row is the submission itself (from "" to submitted)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
