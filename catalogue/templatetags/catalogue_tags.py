@@ -79,13 +79,3 @@ def eform_limits(field) -> str:
         parts.append(_("up to %(n)s kB") % {"n": field["max_size_kb"]})
     text = "; ".join(str(p) for p in parts)
     return f" ({text})" if text else ""
-
-
-@register.simple_tag(takes_context=True)
-def may_manage_catalogue(context) -> bool:
-    """For the main navigation: whether to show "Manage services" (agency and platform admins)."""
-    from catalogue.permissions import user_may_manage_catalogue
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return bool(user is not None and user_may_manage_catalogue(user))
