@@ -133,6 +133,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, options and textareas written in Python, the same HTML as Django's widget templates
+FORM_RENDERER = "kernel.form_renderer.PlainWidgetsRenderer"
+
 # Database: SQLite by default, PostgreSQL with DATABASE_URL=postgres://…
 DATABASES = {
     "default": dj_database_url.parse(
