@@ -8,7 +8,9 @@ import datetime
 import re
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from catalogue import selectors as catalogue_selectors
 from delegation import selectors as delegation_selectors
@@ -46,9 +48,7 @@ STAFF_CASE_ROW_FIELDS = (
     "client_person__first_name",
     "client_person__last_name",
     "client_organisation__name",
-    "assigned_to__username",
-    "assigned_to__person__first_name",
-    "assigned_to__person__last_name",
+    "assigned_to",
 )
 
 # A case page's query joins only these. Joined into one statement, all eight of its relations cost
@@ -68,10 +68,29 @@ def _with_people(case: Case, *, staff: bool) -> Case:
     return case
 
 
+def _assignee_label() -> Subquery:
+    """The assignee's name as `User.__str__` gives it (their person's name, else the username).
+    A subquery: joining the user and their person cost PostgreSQL 2.3 ms more planning of the staff
+    list (against 0.5 ms running it) than the three other joins together."""
+    label = models.Case(
+        models.When(person__isnull=False, then=Concat("person__first_name", Value(" "), "person__last_name")),
+        default=F("username"),
+    )
+    users = get_user_model().objects.filter(pk=OuterRef("assigned_to_id"))
+    return Subquery(users.annotate(label=label).values("label")[:1])
+
+
 def case_rows(cases: QuerySet[Case], *, for_staff: bool = False) -> QuerySet[Case]:
-    """A case list narrowed to the columns its page shows (a staff row also shows client and
-    assignee)."""
-    return cases.only(*(STAFF_CASE_ROW_FIELDS if for_staff else CASE_ROW_FIELDS))
+    """A case list narrowed to the columns its page shows. A staff row also shows the client and
+    the assignee (`assignee_label`, "" for none)."""
+    if not for_staff:
+        return cases.only(*CASE_ROW_FIELDS)
+    return (
+        cases.select_related(None)
+        .select_related("service", "client_person", "client_organisation")
+        .only(*STAFF_CASE_ROW_FIELDS)
+        .annotate(assignee_label=_assignee_label())
+    )
 
 
 def staff_agency_ids(*, user) -> set[int]:

@@ -19,6 +19,13 @@ def _case_url(view_name: str):
     return lambda number: f"{before}{number}{after}"
 
 
+def _assignee(case) -> str:
+    """A row of `case_rows(for_staff=True)` carries the label; any other case names its user."""
+    if hasattr(case, "assignee_label"):
+        return case.assignee_label or "—"
+    return case.assigned_to or "—"
+
+
 def _status(case) -> str:
     return format_html(STATUS, case.status, case.get_status_display())
 
@@ -39,7 +46,7 @@ def agency_case_rows(cases) -> str:
                 case.client_label,
                 _status(case),
                 date(case.planned_completion, "SHORT_DATE_FORMAT"),
-                case.assigned_to or "—",
+                _assignee(case),
                 date(case.updated_at, "SHORT_DATETIME_FORMAT"),
             )
             for case in cases

@@ -1,5 +1,7 @@
 """Citizen and agency-staff pages: applying, my cases, the case page, staff actions, access, query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -346,6 +348,27 @@ def test_staff_list_shows_own_agency_only(client, vsaa_case):
     assert [c.number for c in response.context["page"].object_list] == [case.number]
     response = client.get(reverse("requests_registry:agency-case-list"), {"number": case.number[:6]})
     assert [c.number for c in response.context["page"].object_list] == [case.number]
+
+
+def test_staff_list_names_the_assignee_as_the_user_reads(client, vsaa_case):
+    case, staff, _other = vsaa_case
+    service = case.service
+    without_person = UserFactory(
+        person=None, username="operators-login", first_name="", last_name="", email=""
+    )
+    assigned = {
+        CaseFactory(
+            service=service, assigned_to=staff
+        ).number: f"{staff.person.first_name} {staff.person.last_name}",
+        CaseFactory(service=service, assigned_to=without_person).number: "operators-login",
+        case.number: "—",
+    }
+    login(client, staff)
+    html = client.get(reverse("requests_registry:agency-case-list")).content.decode()
+    for number, name in assigned.items():
+        row = html[html.index(f">{number}<") :].split("</tr>", 1)[0]
+        # service, client, status, planned completion, assigned to, last change
+        assert re.findall(r"<td>(.*?)</td>", row)[4] == name
 
 
 def test_staff_take_change_status_request_info_attach_result(client, vsaa_case):
