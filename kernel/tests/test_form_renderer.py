@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from kernel.form_renderer import PlainWidgetsRenderer
@@ -21,7 +21,7 @@ ATTRS = [
     {"class": 'a "quoted" <b>', "maxlength": 30, "aria-describedby": "id_x_helptext id_x_error"},
     {"data-none": None, "autofocus": True, "placeholder": "Vārds & uzvārds"},
 ]
-VALUES = [None, "", "plain", 'a "quote" & <tag>', mark_safe("<b>safe</b>"), 0, 5, Decimal("12.50")]
+VALUES = [None, "", "plain", 'a "quote" & <tag>', SafeString("<b>safe</b>"), 0, 5, Decimal("12.50")]
 INPUTS = [
     forms.TextInput,
     forms.EmailInput,
@@ -56,7 +56,7 @@ def test_inputs_and_textareas_read_as_the_templates_write_them(widget_class, att
 @pytest.mark.parametrize("widget_class", [forms.RadioSelect, forms.CheckboxSelectMultiple])
 @pytest.mark.parametrize("language", ["lv", "en"])
 def test_options_one_by_one_and_whole(widget_class, language):
-    choices = [(1, "viens"), (2, gettext_lazy("Yes")), ("x<y", 'a "b" & c'), (3, mark_safe("<i>ok</i>"))]
+    choices = [(1, "viens"), (2, gettext_lazy("Yes")), ("x<y", 'a "b" & c'), (3, SafeString("<i>ok</i>"))]
     widget = widget_class(choices=choices, attrs={"id": "id_rating", "class": "choices"})
     with translation.override(language):
         for value in (None, 1, "x<y", [1, 3]):
