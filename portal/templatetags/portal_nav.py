@@ -22,6 +22,7 @@ register = template.Library()
 
 @lru_cache(maxsize=64)
 def _url(name: str, prefix: str) -> str:
+    """A link reversed once per process (and script prefix, the key's second part)."""
     return reverse(name)
 
 
