@@ -106,7 +106,8 @@ def _time(fn, repeat: int) -> list[float]:
 
 def _python_speed() -> float:
     """Seconds for a fixed pure-Python loop, the best of three: milliseconds of pages measured on
-    different machines compare only through it (1.5–1.7 s on the 2-core machine of 2026-12-02)."""
+    different machines, or on one machine at different times, compare only through it (0.83–1.7 s on
+    the same 2-core machine within one day, 2026-12-02)."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()

@@ -261,4 +261,5 @@ def test_fixed_query_count(client, owner, case, name, django_assert_num_queries)
     with django_assert_num_queries(expected):
         response = client.get(receipt_url(big, name))
     assert response.status_code == 200 and len(response.context["receipt"].files) == 15
-    assert expected <= 8  # now 6: the user, the case, its client, its submitter, its files, the read kept
+    # now 5: the user, the case (with its client), its submitter, its files, the read kept
+    assert expected <= 8
