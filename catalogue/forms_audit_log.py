@@ -8,22 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.actions import action_choices
+from kernel.forms import PeriodFormMixin, optional_date_field, page_cursor_clean
 from kernel.widgets import PlainSelect
 
 from .selectors.audit_log import AuditLogCursor, AuditLogFilters
 
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"]
 
-
-class AuditLogFilterForm(forms.Form):
+class AuditLogFilterForm(PeriodFormMixin, forms.Form):
     agency = forms.ChoiceField(label=gettext_lazy("Agency"), required=False, widget=PlainSelect)
-    date_from = forms.DateField(
-        label=gettext_lazy("From date"), required=False, widget=_DATE_WIDGET, input_formats=_DATE_FORMATS
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To date"), required=False, widget=_DATE_WIDGET, input_formats=_DATE_FORMATS
-    )
+    date_from = optional_date_field(gettext_lazy("From date"))
+    date_to = optional_date_field(gettext_lazy("To date"))
     actor = forms.CharField(
         label=gettext_lazy("Who"),
         required=False,
@@ -54,20 +48,7 @@ class AuditLogFilterForm(forms.Form):
         return self.cleaned_data["object"].strip().upper()
 
     def clean_after(self) -> AuditLogCursor | None:
-        value = self.cleaned_data["after"]
-        if not value:
-            return None
-        cursor = AuditLogCursor.decode(value)
-        if cursor is None:
-            raise forms.ValidationError(_("This page link is not valid."), code="invalid")
-        return cursor
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
+        return page_cursor_clean(self.cleaned_data["after"], AuditLogCursor)
 
     def filters(self) -> AuditLogFilters:
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from delegation.context import current_principal
 from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
+from kernel.forms import page_cursor_clean
 from kernel.widgets import PlainSelect
 
 from . import documents
@@ -30,13 +31,7 @@ class DocumentFilterForm(forms.Form):
         self.fields["service"].choices = [("", _("All services")), *((c, f"{c} {t}") for c, t in services)]
 
     def clean_after(self):
-        value = self.cleaned_data["after"]
-        if not value:
-            return None
-        cursor = documents.Cursor.decode(value)
-        if cursor is None:
-            raise forms.ValidationError(_("This page link is not valid."), code="invalid")
-        return cursor
+        return page_cursor_clean(self.cleaned_data["after"], documents.Cursor)
 
 
 @citizen_required

@@ -23,6 +23,7 @@ from eaccount.assurance import assurance_required
 from eaccount.constants import AssuranceLevel
 from kernel.collation import latvian
 from kernel.constants import Channel
+from kernel.forms import PeriodFormMixin, optional_date_field, page_cursor_clean
 from kernel.pdf import render_pdf
 from kernel.spreadsheets import Echo, csv_safe
 from kernel.widgets import PlainSelect
@@ -47,17 +48,10 @@ STATEMENT_CSS = """
 # the guard of the registry's citizen pages ("my cases")
 citizen_required = assurance_required(AssuranceLevel.SUBSTANTIAL)
 
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"]
 
-
-class HistoryFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=_DATE_WIDGET, input_formats=_DATE_FORMATS
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=_DATE_WIDGET, input_formats=_DATE_FORMATS
-    )
+class HistoryFilterForm(PeriodFormMixin, forms.Form):
+    date_from = optional_date_field(gettext_lazy("From"))
+    date_to = optional_date_field(gettext_lazy("To"))
     kind = forms.MultipleChoiceField(
         label=gettext_lazy("Kind"),
         required=False,
@@ -84,20 +78,7 @@ class HistoryFilterForm(forms.Form):
         self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
 
     def clean_after(self):
-        value = self.cleaned_data["after"]
-        if not value:
-            return None
-        cursor = history.Cursor.decode(value)
-        if cursor is None:
-            raise forms.ValidationError(_("This page link is not valid."), code="invalid")
-        return cursor
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
+        return page_cursor_clean(self.cleaned_data["after"], history.Cursor)
 
     def filters(self) -> history.Filters:
         data = self.cleaned_data
