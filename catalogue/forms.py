@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.collation import latvian
 from kernel.collation import sort_key as latvian_sort_key
+from kernel.constants import Channel as ChannelCode
 
 from .constants import Audience, PaymentMode
 from .models import Agency, Category, Channel, LifeEvent, ServiceCentre
@@ -33,6 +34,54 @@ def _legal_basis_parse(text: str) -> list[dict]:
         title, _sep, url = line.partition("|")
         items.append({"title": title.strip(), "url": url.strip()})
     return items
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """The categories to choose from: "— none —", then "parent › child" in Latvian order."""
+    categories = list(Category.objects.select_related("parent"))
+    return [("", _("— none —"))] + sorted(
+        ((c.slug, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories),
+        key=lambda pair: latvian_sort_key(str(pair[1])),
+    )
+
+
+def _instructions(label) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def add_channel_fields(
+    form: forms.BaseForm, *, centres: list[tuple[str, str]]
+) -> list[tuple[Channel, list[str]]]:
+    """Adds to `form` a checkbox per channel with how to apply in both languages, and for the one-stop
+    centre channel the `centres` that accept the service; (channel, its field names) per channel."""
+    rows = []
+    for channel in Channel.objects.all():
+        prefix = f"channel_{channel.code}"
+        form.fields[prefix] = forms.BooleanField(label=channel.name, required=False)
+        form.fields[f"{prefix}_instructions_lv"] = _instructions(_("How to apply (Latvian)"))
+        form.fields[f"{prefix}_instructions_en"] = _instructions(_("How to apply (English)"))
+        names = [prefix, f"{prefix}_instructions_lv", f"{prefix}_instructions_en"]
+        if channel.code == ChannelCode.VPVKAC:
+            form.fields[f"{prefix}_centres"] = forms.MultipleChoiceField(
+                label=_("Centres that accept it"),
+                choices=centres,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            names.append(f"{prefix}_centres")
+        rows.append((channel, names))
+    return rows
+
+
+def channels_initial(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The channel fields' initial values from a snapshot's `channels`."""
+    initial: dict[str, Any] = {}
+    for code, info in (snapshot.get("channels") or {}).items():
+        initial[f"channel_{code}"] = True
+        initial[f"channel_{code}_instructions_lv"] = info.get("instructions_lv", "")
+        initial[f"channel_{code}_instructions_en"] = info.get("instructions_en", "")
+        initial[f"channel_{code}_centres"] = list(info.get("centres", []))
+    return initial
 
 
 class ServiceForm(forms.Form):
@@ -129,36 +178,14 @@ class ServiceForm(forms.Form):
         if not creating:
             del self.fields["code"]
         self.fields["agency"].choices = [(a.code, f"{a.code} — {a.name}") for a in agencies]
-        categories = list(Category.objects.select_related("parent"))
-        self.fields["category"].choices = [("", _("— none —"))] + sorted(
-            ((c.slug, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories),
-            key=lambda pair: latvian_sort_key(str(pair[1])),
-        )
+        self.fields["category"].choices = category_choices()
         self.fields["life_events"].choices = [
             (e.code, e.name) for e in LifeEvent.objects.order_by(latvian("name_lv"))
         ]
-        self.channels = list(Channel.objects.all())
-        centres = [(c.code, c.name) for c in ServiceCentre.objects.all()]
-        self.channel_rows = []
-        for channel in self.channels:
-            prefix = f"channel_{channel.code}"
-            self.fields[prefix] = forms.BooleanField(label=channel.name, required=False)
-            self.fields[f"{prefix}_instructions_lv"] = forms.CharField(
-                label=_("How to apply (Latvian)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-            )
-            self.fields[f"{prefix}_instructions_en"] = forms.CharField(
-                label=_("How to apply (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-            )
-            names = [prefix, f"{prefix}_instructions_lv", f"{prefix}_instructions_en"]
-            if channel.code == "vpvkac":
-                self.fields[f"{prefix}_centres"] = forms.MultipleChoiceField(
-                    label=_("Centres that accept it"),
-                    choices=centres,
-                    required=False,
-                    widget=forms.CheckboxSelectMultiple,
-                )
-                names.append(f"{prefix}_centres")
-            self.channel_rows.append((channel, names))
+        self.channel_rows = add_channel_fields(
+            self, centres=[(c.code, c.name) for c in ServiceCentre.objects.all()]
+        )
+        self.channels = [channel for channel, _names in self.channel_rows]
 
     def channel_fieldsets(self):
         return [(channel, [self[name] for name in names]) for channel, names in self.channel_rows]
@@ -169,11 +196,7 @@ class ServiceForm(forms.Form):
         initial["legal_basis"] = _legal_basis_text(snapshot.get("legal_basis") or [])
         initial["eform"] = json.dumps(snapshot.get("eform") or [], ensure_ascii=False, indent=2)
         initial["category"] = snapshot.get("category") or ""
-        for code, info in (snapshot.get("channels") or {}).items():
-            initial[f"channel_{code}"] = True
-            initial[f"channel_{code}_instructions_lv"] = info.get("instructions_lv", "")
-            initial[f"channel_{code}_instructions_en"] = info.get("instructions_en", "")
-            initial[f"channel_{code}_centres"] = info.get("centres", [])
+        initial.update(channels_initial(snapshot))
         return initial
 
     def clean_eform(self):

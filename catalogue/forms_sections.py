@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kernel.collation import latvian
-from kernel.collation import sort_key as latvian_sort_key
 from kernel.constants import Channel as ChannelCode
 
-from .forms import ServiceForm
-from .models import Category, Channel, LifeEvent, ServiceCentre
+from .forms import ServiceForm, add_channel_fields, category_choices, channels_initial
+from .models import LifeEvent, ServiceCentre
 from .selectors import checklist
 
 LEGAL_ACTS_MAX = 50
@@ -31,14 +30,6 @@ LEGAL_ACTS_EXTRA = 2  # empty rows to add acts without JavaScript
 def _field(name: str) -> forms.Field:
     """A copy of the one-page form's field: the same label, help and limits."""
     return copy.deepcopy(ServiceForm.base_fields[name])
-
-
-def _category_choices() -> list[tuple[str, str]]:
-    categories = list(Category.objects.select_related("parent"))
-    return [("", _("— none —"))] + sorted(
-        ((c.slug, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories),
-        key=lambda pair: latvian_sort_key(str(pair[1])),
-    )
 
 
 class SectionForm(forms.Form):
@@ -90,7 +81,7 @@ class BasicsForm(SectionForm):
     def __init__(self, data=None, *, snapshot, agencies=None, **kwargs):
         """`agencies`: the holder agencies to choose from (a platform admin's); None: no choice."""
         super().__init__(data, snapshot=snapshot, **kwargs)
-        self.fields["category"].choices = _category_choices()
+        self.fields["category"].choices = category_choices()
         if agencies is None:
             del self.fields["agency"]
         else:
@@ -120,33 +111,12 @@ class ChannelsForm(SectionForm):
 
     def __init__(self, data=None, *, snapshot, **kwargs):
         super().__init__(data, snapshot=snapshot, **kwargs)
-        self.channels = list(Channel.objects.all())
         centres = [(c.code, c.name) for c in ServiceCentre.objects.order_by(latvian("name_lv"))]
-        self.channel_rows: list[tuple[Channel, list[str]]] = []
-        for channel in self.channels:
-            prefix = f"channel_{channel.code}"
-            self.fields[prefix] = forms.BooleanField(label=channel.name, required=False)
-            self.fields[f"{prefix}_instructions_lv"] = _instructions(_("How to apply (Latvian)"))
-            self.fields[f"{prefix}_instructions_en"] = _instructions(_("How to apply (English)"))
-            names = [prefix, f"{prefix}_instructions_lv", f"{prefix}_instructions_en"]
-            if channel.code == ChannelCode.VPVKAC:
-                self.fields[f"{prefix}_centres"] = forms.MultipleChoiceField(
-                    label=_("Centres that accept it"),
-                    choices=centres,
-                    required=False,
-                    widget=forms.CheckboxSelectMultiple,
-                )
-                names.append(f"{prefix}_centres")
-            self.channel_rows.append((channel, names))
+        self.channel_rows = add_channel_fields(self, centres=centres)
+        self.channels = [channel for channel, _names in self.channel_rows]
 
     def initial_from_snapshot(self, snapshot):
-        initial: dict[str, Any] = {}
-        for code, info in (snapshot.get("channels") or {}).items():
-            initial[f"channel_{code}"] = True
-            initial[f"channel_{code}_instructions_lv"] = info.get("instructions_lv", "")
-            initial[f"channel_{code}_instructions_en"] = info.get("instructions_en", "")
-            initial[f"channel_{code}_centres"] = list(info.get("centres", []))
-        return initial
+        return channels_initial(snapshot)
 
     def channel_fieldsets(self):
         return [(channel, [self[name] for name in names]) for channel, names in self.channel_rows]
@@ -169,10 +139,6 @@ class ChannelsForm(SectionForm):
                 else list((before.get(channel.code) or {}).get("centres", [])),
             }
         return {"channels": channels}
-
-
-def _instructions(label) -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class FeesForm(SectionForm):
