@@ -145,6 +145,14 @@ def _require_manager(request):
     return None
 
 
+def say_saved(request, service) -> None:
+    """A saved edit: a draft changes at once, a public service's changes wait for publishing."""
+    if service.state == ServiceState.DRAFT:
+        messages.success(request, _("The draft was saved."))
+    else:
+        messages.success(request, _("The changes were saved. They are public only once you publish them."))
+
+
 def editable_service_or_404(request, code: str):
     """The service to edit, or 404: one answer for a missing code and for a service the user may not
     edit (another agency's, draft or published), so that the editing pages (these, the sections' and
@@ -221,12 +229,7 @@ def manage_edit(request, code: str):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            if service.state == ServiceState.DRAFT:
-                messages.success(request, _("The draft was saved."))
-            else:
-                messages.success(
-                    request, _("The changes were saved. They are public only once you publish them.")
-                )
+            say_saved(request, service)
             return redirect("catalogue:manage-preview", code=service.code)
     return render(
         request,

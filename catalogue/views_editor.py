@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -27,7 +26,7 @@ from .forms_sections import SECTION_FORMS, SECTION_TITLES, BasicsForm
 from .models import Service
 from .permissions import agencies_editable, user_is_catalogue_admin
 from .selectors import checklist
-from .views import editable_service_or_404
+from .views import editable_service_or_404, say_saved
 
 SECTION_TEMPLATES = {
     checklist.CHANNELS: "catalogue/editor/section_channels.html",
@@ -155,11 +154,6 @@ def edit_section(request, code: str, section: str):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            if service.state == ServiceState.DRAFT:
-                messages.success(request, _("The draft was saved."))
-            else:
-                messages.success(
-                    request, _("The changes were saved. They are public only once you publish them.")
-                )
+            say_saved(request, service)
             return redirect("catalogue:edit-section", code=service.code, section=section)
     return render(request, template, context, status=422)
