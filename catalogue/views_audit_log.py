@@ -6,7 +6,6 @@ administers no agency (staff, citizens) gets "not found", as for the other editi
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.spreadsheets import Echo, csv_safe
+from kernel.spreadsheets import csv_lines, csv_safe
 
 from .forms_audit_log import AuditLogFilterForm
 from .selectors.audit_log import (
@@ -36,24 +35,21 @@ def _query_without(request, *names: str) -> str:
 
 
 def _csv_rows(agency_ids, filters: AuditLogFilters) -> Iterator[str]:
-    yield "\ufeff"  # the BOM: a spreadsheet then reads the file as UTF-8 (Latvian letters)
-    writer = csv.writer(Echo())
-    yield writer.writerow(
-        [
-            _("Date and time"),
-            _("Who"),
-            _("What"),
-            _("Action code"),
-            _("Why"),
-            _("IP address"),
-            _("Object type"),
-            _("Object"),
-            _("Object id"),
-            _("For whom"),
-        ]
-    )
-    for row in audit_log_iter(agency_ids=agency_ids, filters=filters):
-        yield writer.writerow(
+    header = [
+        _("Date and time"),
+        _("Who"),
+        _("What"),
+        _("Action code"),
+        _("Why"),
+        _("IP address"),
+        _("Object type"),
+        _("Object"),
+        _("Object id"),
+        _("For whom"),
+    ]
+    return csv_lines(
+        header,
+        (
             [
                 timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
                 csv_safe(row.actor or _("the system")),
@@ -66,7 +62,9 @@ def _csv_rows(agency_ids, filters: AuditLogFilters) -> Iterator[str]:
                 csv_safe(row.object_id),
                 csv_safe(row.acting_for),
             ]
-        )
+            for row in audit_log_iter(agency_ids=agency_ids, filters=filters)
+        ),
+    )
 
 
 @login_required

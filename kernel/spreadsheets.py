@@ -1,5 +1,8 @@
 """Text for CSV files a spreadsheet will open."""
 
+import csv
+from collections.abc import Iterable, Iterator
+
 
 def csv_safe(value) -> str:
     """Text a spreadsheet must not run as a formula (CSV injection): a leading =, +, -, @, tab or CR
@@ -13,3 +16,14 @@ class Echo:
 
     def write(self, value):
         return value
+
+
+def csv_lines(header: list, rows: Iterable[list]) -> Iterator[str]:
+    """A CSV file as lines to stream: the BOM first (a spreadsheet then reads it as UTF-8, Latvian
+    letters and all), the header, then a line per row. Cells are written as given: pass text that
+    came from people through `csv_safe`."""
+    writer = csv.writer(Echo())
+    yield "\ufeff"
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)

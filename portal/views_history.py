@@ -3,7 +3,6 @@ statement (bounded to `history.PDF_LIMIT` entries, rendered synchronously by Wea
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django import forms
@@ -25,7 +24,7 @@ from kernel.collation import latvian
 from kernel.constants import Channel
 from kernel.forms import PeriodFormMixin, optional_date_field, page_cursor_clean
 from kernel.pdf import render_pdf
-from kernel.spreadsheets import Echo, csv_safe
+from kernel.spreadsheets import csv_lines, csv_safe
 from kernel.widgets import PlainSelect
 from requests_registry import selectors as registry_selectors
 
@@ -141,24 +140,21 @@ def history_view(request):
 
 
 def _csv_rows(scope, filters) -> Iterator[str]:
-    yield "\ufeff"  # the BOM: Excel then reads the file as UTF-8 (Latvian letters)
-    writer = csv.writer(Echo())
-    yield writer.writerow(
-        [
-            _("Date and time"),
-            _("Kind"),
-            _("Title"),
-            _("Details"),
-            _("Case number"),
-            _("Service code"),
-            _("Service"),
-            _("Institution"),
-            _("Channel"),
-            _("Filed for you at a one-stop centre"),
-        ]
-    )
-    for entry in history.history_iter(scope=scope, filters=filters):
-        yield writer.writerow(
+    header = [
+        _("Date and time"),
+        _("Kind"),
+        _("Title"),
+        _("Details"),
+        _("Case number"),
+        _("Service code"),
+        _("Service"),
+        _("Institution"),
+        _("Channel"),
+        _("Filed for you at a one-stop centre"),
+    ]
+    return csv_lines(
+        header,
+        (
             [
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.kind_label,
@@ -171,7 +167,9 @@ def _csv_rows(scope, filters) -> Iterator[str]:
                 entry.channel_label,
                 _("yes") if entry.filed_at_centre else "",
             ]
-        )
+            for entry in history.history_iter(scope=scope, filters=filters)
+        ),
+    )
 
 
 @citizen_required

@@ -3,7 +3,6 @@ and CSV, and the roles to review. Thin: the selectors say what is in scope, the 
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from eaccount.constants import AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
 from kernel.errors import DomainError, NotFound
 from kernel.forms import form_add_domain_error
 from kernel.paginators import SafePaginator
-from kernel.spreadsheets import Echo, csv_safe
+from kernel.spreadsheets import csv_lines, csv_safe
 
 from .. import rules, selectors, services
 from ..constants import INACTIVITY_REVIEW_DAYS
@@ -167,44 +166,38 @@ def register_view(request):
     )
 
 
+def _register_line(role, last_day, request) -> list:
+    person = getattr(role.user, "person", None)
+    scope = role.agency or role.centre
+    return [
+        csv_safe(role.user),
+        person.personal_code if person else "",
+        role.get_kind_display(),
+        csv_safe(f"{scope.code} {scope.name}" if scope else ""),
+        timezone.localtime(role.valid_from).strftime("%Y-%m-%d %H:%M"),
+        last_day.isoformat() if last_day else "",
+        _("yes") if role.permanent else "",
+        csv_safe(role.granted_by or ""),
+        request.number if request else "",
+        timezone.localtime(role.revoked_at).strftime("%Y-%m-%d %H:%M") if role.revoked_at else "",
+    ]
+
+
 def _register_csv(roles):
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff"
-        yield writer.writerow(
-            [
-                _("Person"),
-                _("Personal code"),
-                _("Role"),
-                _("Agency or centre"),
-                _("Valid from"),
-                _("Valid until"),
-                _("Permanent"),
-                _("Granted by"),
-                _("Request"),
-                _("Revoked at"),
-            ]
-        )
-        for role, last_day, request in _register_rows(roles.iterator(chunk_size=500)):
-            person = getattr(role.user, "person", None)
-            scope = role.agency or role.centre
-            yield writer.writerow(
-                [
-                    csv_safe(role.user),
-                    person.personal_code if person else "",
-                    role.get_kind_display(),
-                    csv_safe(f"{scope.code} {scope.name}" if scope else ""),
-                    timezone.localtime(role.valid_from).strftime("%Y-%m-%d %H:%M"),
-                    last_day.isoformat() if last_day else "",
-                    _("yes") if role.permanent else "",
-                    csv_safe(role.granted_by or ""),
-                    request.number if request else "",
-                    timezone.localtime(role.revoked_at).strftime("%Y-%m-%d %H:%M") if role.revoked_at else "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    header = [
+        _("Person"),
+        _("Personal code"),
+        _("Role"),
+        _("Agency or centre"),
+        _("Valid from"),
+        _("Valid until"),
+        _("Permanent"),
+        _("Granted by"),
+        _("Request"),
+        _("Revoked at"),
+    ]
+    rows = (_register_line(*row) for row in _register_rows(roles.iterator(chunk_size=500)))
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="tiesibu-registrs-{timezone.localdate():%Y-%m-%d}.csv"'
     )
