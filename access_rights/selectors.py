@@ -14,7 +14,7 @@ from audit import selectors as audit_selectors
 from catalogue import selectors as catalogue_selectors
 from eaccount import rules as eaccount_rules
 from eaccount import selectors as eaccount_selectors
-from eaccount.constants import AGENCY_ROLES, CENTRE_ROLES
+from eaccount.constants import ADMIN_ROLES, AGENCY_ROLES, CENTRE_ROLES, StaffRoleKind
 
 from .models import AccessRequest, AccessRequestEntry
 
@@ -36,6 +36,20 @@ class Scope:
     @property
     def empty(self) -> bool:
         return not (self.every or self.agency_ids or self.centre_ids)
+
+
+def rights_facts(*, user) -> dict[str, bool]:
+    """What the access-rights pages offer this user (the header's link, the tabs): an official is
+    anyone with a role or a superuser; from the role facts the request has already."""
+    if user is None or not user.is_authenticated:
+        return {"official": False, "admin": False, "platform_admin": False}
+    kinds = {kind for kind, _a, _c in eaccount_selectors.staff_role_facts(user=user)}
+    platform_admin = user.is_superuser or StaffRoleKind.PLATFORM_ADMIN in kinds
+    return {
+        "official": bool(kinds) or user.is_superuser,
+        "admin": platform_admin or bool(kinds & ADMIN_ROLES),
+        "platform_admin": platform_admin,
+    }
 
 
 def scope_administered(*, user) -> Scope:

@@ -12,8 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from access_rights.selectors import rights_facts
 from catalogue.permissions import user_may_manage_catalogue
-from eaccount.selectors import agency_ids_administered, centre_ids_for_user, staff_role_facts
+from eaccount.selectors import agency_ids_administered, centre_ids_for_user
 from requests_registry.selectors import staff_agency_ids
 from workplace.selectors import user_is_supervisor
 
@@ -57,7 +58,7 @@ def _official_items(user) -> list:
         items.append(_item("requests_registry:consultation-new", _("Record a consultation")))
     if user_is_supervisor(user=user):
         items.append(_item("workplace:escalations", _("Escalations"), "nav-escalations"))
-    if user.is_superuser or staff_role_facts(user=user):
+    if rights_facts(user=user)["official"]:
         items.append(_item("access_rights:home", _("Access rights"), "nav-access-rights"))
     if agency_ids_administered(user=user):
         items.append(_item("requests_registry:thresholds", _("Satisfaction thresholds")))
