@@ -38,6 +38,15 @@ class CappedPaginator(SafePaginator):
         return self.count >= self.cap and self._capped_count > self.cap
 
 
+class CountedPaginator(SafePaginator):
+    """For a list whose total is known already (counted with other figures in one grouped query):
+    a page is one LIMIT/OFFSET query, with no COUNT."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # Paginator.count is a cached_property: this is its value
+
+
 class WindowCountPaginator(SafePaginator):
     """Reads the total from the page query itself (COUNT(*) OVER ()), so a search scans its
     matches once instead of twice (a COUNT query and then the page). Falls back to a COUNT

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from kernel.paginators import CappedPaginator, SafePaginator, WindowCountPaginator
+from kernel.paginators import CappedPaginator, CountedPaginator, SafePaginator, WindowCountPaginator
 
 
 @pytest.mark.django_db
@@ -15,3 +15,18 @@ def test_any_page_number_gives_a_page(paginator_class, number):
     page = paginator.get_page(number)
 
     assert page.number == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number, shown", [("2", 2), ("99999999999999999999", 1), ("x", 1), ("7", 3)])
+def test_a_counted_paginator_takes_the_total_it_is_given(number, shown, django_assert_num_queries):
+    for n in range(25):
+        Group.objects.create(name=f"g{n}")
+    paginator = CountedPaginator(Group.objects.order_by("pk"), 10, count=25)
+
+    with django_assert_num_queries(1):  # the page's rows: no COUNT
+        page = paginator.get_page(number)
+        rows = list(page.object_list)
+
+    assert (page.number, paginator.num_pages) == (shown, 3)
+    assert len(rows) == (5 if shown == 3 else 10)

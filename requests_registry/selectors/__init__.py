@@ -13,6 +13,7 @@ from .api_reads import (
 )
 from .cases import (
     CASE_LIST_RELATED,
+    CaseTally,
     case_agency_ids_for_user,
     case_attachment_get,
     case_attachments,
@@ -31,6 +32,7 @@ from .cases import (
     case_open_duplicates,
     case_rows,
     case_services_for_user,
+    case_tally_for_user,
     staff_agency_ids,
     staff_services_for,
     status_changes_for_client,
@@ -82,6 +84,8 @@ __all__ = [
     "case_receipt_for_staff",
     "case_receipt_for_user",
     "case_services_for_user",
+    "case_tally_for_user",
+    "CaseTally",
     "cases_late",
     "consultation_get_for_staff",
     "consultation_get_for_user",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
 from catalogue import selectors as catalogue_selectors
@@ -312,6 +313,45 @@ def case_get_for_user(*, user, number: str) -> Case:
     if case is None or not case_visible_to_principals(case=case, principals=principals):
         raise CaseNotFound(number)
     return _with_people(case, staff=False)
+
+
+@dataclass(frozen=True)
+class CaseTally:
+    """How many cases a list has, by service and status: the service filter's choices, and the
+    list's total under any status and service filter, without counting the list itself."""
+
+    services: list = field(default_factory=list)  # the services (code and titles only), by code
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (service code, status): cases
+
+    def total(self, *, status: str | None = None, service_code: str | None = None) -> int:
+        return sum(
+            n
+            for (code, case_status), n in self.counts.items()
+            if (not status or case_status == status) and (not service_code or code == service_code)
+        )
+
+
+def case_tally_for_user(*, user, principal=None) -> CaseTally:
+    """The tally of the cases `case_list_for_user` gives (one grouped query): "my cases" reads its
+    total from it, instead of counting over every case the list joins and sorts."""
+    condition = _principal_q(user=user, principal=principal)
+    if condition is None:
+        return CaseTally()
+    rows = (
+        Case.objects.filter(condition)
+        .values_list("service_id", "service__code", "service__title_lv", "service__title_en", "status")
+        .annotate(cases=Count("pk"))
+        .order_by()
+    )
+    service_model = Case._meta.get_field("service").related_model
+    services, counts = {}, {}
+    for service_id, code, title_lv, title_en, status, cases in rows:
+        if code not in services:  # as `.only("code", "title_lv", "title_en")` loads it
+            services[code] = service_model.from_db(
+                rows.db, ["id", "code", "title_lv", "title_en"], [service_id, code, title_lv, title_en]
+            )
+        counts[(code, status)] = cases
+    return CaseTally(services=[services[code] for code in sorted(services)], counts=counts)
 
 
 def case_services_for_user(*, user, principal=None):

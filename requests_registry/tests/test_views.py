@@ -278,6 +278,48 @@ def test_my_cases_lists_current_principal_filtered(client):
     assert page.context["page"].paginator.count == 1
 
 
+def test_my_cases_total_and_service_choices_follow_the_filter_and_a_delegations_scope(client):
+    # given a principal with cases of two services in two statuses, and someone else's case
+    from delegation.models import Delegation
+
+    principal = UserFactory()
+    first, second = ServiceFactory(code="AAA-1", delegable=True), ServiceFactory(code="BBB-2", delegable=True)
+    for service, status, n in [
+        (first, S.IN_PROGRESS, 3),
+        (first, S.COMPLETED, 2),
+        (second, S.IN_PROGRESS, 22),
+    ]:
+        for _ in range(n):
+            CaseFactory(client_person=principal.person, service=service, status=status)
+    CaseFactory(service=first)
+    login(client, principal)
+    url = reverse("requests_registry:my-cases")
+
+    def shown(query):
+        page = client.get(url, query).context["page"]
+        return page.paginator.count, page.paginator.num_pages, len(page.object_list)
+
+    # then the total is the filtered list's, under every filter, and pages follow it
+    assert shown({}) == (27, 2, 20)
+    assert shown({"status": "in_progress"}) == (25, 2, 20)
+    assert shown({"service": "AAA-1"}) == (5, 1, 5)
+    assert shown({"service": "AAA-1", "status": "completed"}) == (2, 1, 2)
+    assert shown({"service": "BBB-2", "page": "2"}) == (22, 2, 2)
+    assert shown({"service": "NO-SUCH"}) == (27, 2, 20)  # an unknown choice: the form refuses it
+    assert shown({"status": "rejected"}) == (0, 1, 0)
+    choices = [code for code, _label in client.get(url).context["form"].fields["service"].choices]
+    assert choices == ["", "AAA-1", "BBB-2"]
+
+    # and a delegate for one service sees that service's cases only, in the total and the choices
+    agent = UserFactory()
+    delegation = Delegation.objects.create(principal_person=principal.person, agent=agent.person)
+    delegation.services.set([first])
+    login(client, agent)
+    client.post(reverse("delegation:act-for"), {"principal": f"person:{principal.person.pk}"})
+    assert shown({}) == (5, 1, 5)
+    assert [code for code, _ in client.get(url).context["form"].fields["service"].choices] == ["", "AAA-1"]
+
+
 @pytest.mark.parametrize("view", ["my-cases", "case-detail", "agency-list", "agency-detail"])
 def test_fixed_query_counts(client, view, django_assert_num_queries):
     from django.db import connection

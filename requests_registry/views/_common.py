@@ -20,7 +20,8 @@ def staff_actor(request, *, channel: str = Channel.AGENCY, centre_id: int | None
     return actor_at_work(request.actor, channel=channel, centre_id=centre_id)
 
 
-def page_of(request, qs, *, paginator_class=SafePaginator):
+def page_of(request, qs, *, paginator_class=SafePaginator, **options):
     """A page of the list: `LookaheadPaginator` for long lists whose total nobody needs (no COUNT,
-    "next"), `WindowCountPaginator` to read the total from the page's own query."""
-    return paginator_class(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    "next"), `WindowCountPaginator` to read the total from the page's own query, `CountedPaginator`
+    with a `count=` known already."""
+    return paginator_class(qs, PAGE_SIZE, **options).get_page(request.GET.get("page"))

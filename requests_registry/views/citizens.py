@@ -17,7 +17,7 @@ from catalogue.selectors import ServiceNotFound, service_get_published, service_
 from delegation.context import current_principal
 from kernel.errors import DomainError
 from kernel.forms import form_add_domain_error
-from kernel.paginators import WindowCountPaginator
+from kernel.paginators import CountedPaginator
 from kernel.parties import is_person
 from kernel.working_days import working_days_from
 
@@ -151,16 +151,15 @@ def apply_view(request, code: str):
 @citizen_required
 def my_cases_view(request):
     principal = current_principal(request)
-    service_choices = selectors.case_services_for_user(user=request.user, principal=principal)
-    form = CaseFilterForm(request.GET or None, services=service_choices)
+    tally = selectors.case_tally_for_user(user=request.user, principal=principal)
+    form = CaseFilterForm(request.GET or None, services=tally.services)
     filters = form.cleaned_data if form.is_valid() else {}
+    status, service_code = filters.get("status") or None, filters.get("service") or None
     cases = selectors.case_list_for_user(
-        user=request.user,
-        principal=principal,
-        status=filters.get("status") or None,
-        service_code=filters.get("service") or None,
+        user=request.user, principal=principal, status=status, service_code=service_code
     )
-    page = page_of(request, selectors.case_rows(cases), paginator_class=WindowCountPaginator)
+    total = tally.total(status=status, service_code=service_code)
+    page = page_of(request, selectors.case_rows(cases), paginator_class=CountedPaginator, count=total)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
