@@ -10,7 +10,8 @@ In one process, in-process Django test client (no network, no server), on Postgr
 - the API's change feed with `updated_since` for VSAA (14 services) and for a small agency.
 
 Each row prints median and p95 in ms, the raw SQL's median, their ratio and the page's query count.
-The rows a page shows are compared with the SQL's (case numbers, in order) before timing. A first
+The rows a page shows are compared with the SQL's (case numbers, in order) before timing; the page and
+its SQL are timed in turn, one call each, so that both meet the machine at the same speed. A first
 line times a fixed pure-Python loop: milliseconds move with the machine, so compare runs by it.
 `--only TEXT` times only the rows whose name contains TEXT.
 
@@ -93,15 +94,23 @@ def _setup():
     return heavy, light
 
 
-def _time(fn, repeat: int) -> list[float]:
+def _time(fn, repeat: int, *, alongside=None) -> tuple[list[float], list[float]]:
+    """Milliseconds of `repeat` calls of fn, and of `alongside` (the raw SQL) called right after each:
+    interleaved, so both see the machine at the same moments (its speed drifts within seconds)."""
     fn()  # warm
-    samples = []
+    if alongside is not None:
+        alongside()
+    samples, beside = [], []
     for _ in range(repeat):
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
         reset_queries()
-    return samples
+        if alongside is not None:
+            started = time.perf_counter()
+            alongside()
+            beside.append((time.perf_counter() - started) * 1000)
+    return samples, beside
 
 
 def _python_speed() -> float:
@@ -249,10 +258,11 @@ def main() -> None:
         with CaptureQueriesContext(connection) as queries:
             page()
         query_count = len(queries.captured_queries)  # now: timing below empties the query log
-        samples = _time(page, args.repeat)
+        raw_sql = None if sql is None else (lambda sql=sql, params=params: _sql_rows(sql, params))
+        samples, raw_samples = _time(page, args.repeat, alongside=raw_sql)
         median = statistics.median(samples)
         if sql is not None:
-            raw = statistics.median(_time(lambda sql=sql, params=params: _sql_rows(sql, params), args.repeat))
+            raw = statistics.median(raw_samples)
             print(
                 f"{name:40} {median:8.2f} {_p95(samples):8.2f} {raw:7.2f} {median / raw:6.1f} "
                 f"{query_count:7d}"
