@@ -1,11 +1,12 @@
 """The rows of the case lists, rendered in Python: one format_html per row instead of a template
 (and an include) per row and cell. The same cells as the table headings in the list templates;
-dates through the `date` filter, so they read exactly as in templates."""
+dates through the `date` filter in Riga time (`local_date`), so they read exactly as in templates."""
 
 from django import template
-from django.template.defaultfilters import date
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import template_localtime
 
 register = template.Library()
 
@@ -24,6 +25,12 @@ def _assignee(case) -> str:
     if hasattr(case, "assignee_label"):
         return case.assignee_label or "—"
     return case.assigned_to or "—"
+
+
+def local_date(value, format_name: str) -> str:
+    """`{{ value|date:format_name }}`: a template turns an aware datetime into local time (Riga)
+    before the filter sees it; the filter called from Python does not, so this does."""
+    return date_filter(template_localtime(value), format_name)
 
 
 def _status(case) -> str:
@@ -45,9 +52,9 @@ def agency_case_rows(cases) -> str:
                 case.service.title,
                 case.client_label,
                 _status(case),
-                date(case.planned_completion, "SHORT_DATE_FORMAT"),
+                local_date(case.planned_completion, "SHORT_DATE_FORMAT"),
                 _assignee(case),
-                date(case.updated_at, "SHORT_DATETIME_FORMAT"),
+                local_date(case.updated_at, "SHORT_DATETIME_FORMAT"),
             )
             for case in cases
         ),
@@ -65,9 +72,9 @@ def my_case_rows(cases) -> str:
                 url(case.number),
                 case.number,
                 case.service.title,
-                date(case.created_at, "SHORT_DATE_FORMAT"),
+                local_date(case.created_at, "SHORT_DATE_FORMAT"),
                 _status(case),
-                date(case.planned_completion, "SHORT_DATE_FORMAT"),
+                local_date(case.planned_completion, "SHORT_DATE_FORMAT"),
             )
             for case in cases
         ),
