@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from delegation.models import Delegation
 from kernel.actors import Actor
 from kernel.constants import Channel
 from requests_registry.constants import CaseStatus
@@ -280,8 +281,6 @@ def test_my_cases_lists_current_principal_filtered(client):
 
 def test_my_cases_total_and_service_choices_follow_the_filter_and_a_delegations_scope(client):
     # given a principal with cases of two services in two statuses, and someone else's case
-    from delegation.models import Delegation
-
     principal = UserFactory()
     first, second = ServiceFactory(code="AAA-1", delegable=True), ServiceFactory(code="BBB-2", delegable=True)
     for service, status, n in [
