@@ -6,13 +6,21 @@ In one process, in-process Django test client (no network, no server), on Postgr
 - staff case list of VSAA (Edgars Zariņš, VSAA staff): unfiltered and filtered by status;
 - "my cases" of a person with 500 cases, and of a person with 5;
 - the case page of one of the 500;
+- the dashboard and the interaction history (first page) of that person;
 - the home page logged in, and a logged-in 404 page (the fixed cost: middleware, session, header);
 - the API's change feed with `updated_since` for VSAA (14 services) and for a small agency.
 
-Each row prints median and p95 in ms, the raw SQL's median, their ratio and the page's query count.
-The rows a page shows are compared with the SQL's (case numbers, in order) before timing; the page and
-its SQL are timed in turn, one call each, so that both meet the machine at the same speed. A first
-line times a fixed pure-Python loop: milliseconds move with the machine, so compare runs by it.
+Each row prints the page's median and p95 in ms and its query count, and two floors beside it:
+
+- SQL: one raw query returning the rows the page lists (case numbers, in order, checked equal before
+  timing) — the issue's measure, for the lists, the case page (the case and its history) and the feed;
+- own: the page's own statements (as it sent them, writes included: the audit of a read), sent again
+  raw in one cursor — what is left of the page's time beyond it is Python: ORM, templates, middleware.
+
+The page and its floors are timed in turn, one call each, so that all meet the machine at the same
+speed; the floors then also meet the colder caches a page leaves behind, which makes them slower than
+alone (the case page's SQL: 0.7–1.1 ms alone, 2.1–2.5 ms in turn) and the ratios smaller. A first line
+times a fixed pure-Python loop: milliseconds move with the machine, so compare runs by it.
 `--only TEXT` times only the rows whose name contains TEXT.
 
 Run it on the 1,000,000-case set made by bench/cases_generate.py:
@@ -22,7 +30,8 @@ Run it on the 1,000,000-case set made by bench/cases_generate.py:
     .venv/bin/python bench/pages.py                # --repeat 200 by default
 
 The first run gives a bench person 500 cases (moved from other bench persons) and logins to the two
-persons; later runs reuse them.
+persons; later runs reuse them. bench/eaccount_generate.py gives the dashboard and history their
+messages and read events (without it they show cases and status changes only).
 """
 
 from __future__ import annotations
@@ -94,23 +103,21 @@ def _setup():
     return heavy, light
 
 
-def _time(fn, repeat: int, *, alongside=None) -> tuple[list[float], list[float]]:
-    """Milliseconds of `repeat` calls of fn, and of `alongside` (the raw SQL) called right after each:
-    interleaved, so both see the machine at the same moments (its speed drifts within seconds)."""
-    fn()  # warm
-    if alongside is not None:
-        alongside()
-    samples, beside = [], []
+def _time(fn, repeat: int, *, alongside=()) -> list[list[float]]:
+    """Milliseconds of `repeat` calls of fn, and of each of `alongside` (the floors) called right
+    after it: interleaved, so all see the machine at the same moments (its speed drifts within
+    seconds). The first list is fn's."""
+    calls = [fn, *alongside]
+    for call in calls:
+        call()  # warm
+    samples = [[] for _ in calls]
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-        reset_queries()
-        if alongside is not None:
+        for call, timings in zip(calls, samples, strict=True):
             started = time.perf_counter()
-            alongside()
-            beside.append((time.perf_counter() - started) * 1000)
-    return samples, beside
+            call()
+            timings.append((time.perf_counter() - started) * 1000)
+            reset_queries()
+    return samples
 
 
 def _python_speed() -> float:
@@ -133,6 +140,19 @@ def _sql_rows(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _replay(statements: list[str]) -> None:
+    """The page's statements, as sent (client-side binding: values inlined), in one cursor."""
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+
+
+def _ratio(median: float, floor: float | None) -> str:
+    return f"{floor:7.2f} {median / floor:6.1f}" if floor else f"{'':>7} {'':>6}"
 
 
 LIST_SQL = """
@@ -219,6 +239,8 @@ def main() -> None:
             [light.pk, PAGE],
         ),
         ("case page", lambda: heavy_client.get(f"/cases/{heavy_case}/"), CASE_SQL, [heavy_case]),
+        ("dashboard", lambda: heavy_client.get("/account/dashboard/"), None, None),
+        ("interaction history", lambda: heavy_client.get("/account/history/"), None, None),
         ("home page, logged in", lambda: heavy_client.get("/"), None, None),
         ("404 page, logged in (fixed cost)", lambda: heavy_client.get("/no-such-page/"), None, None),
         (
@@ -240,7 +262,7 @@ def main() -> None:
     ]
 
     print(f"Machine speed: {_python_speed():.2f} s for a fixed pure-Python loop (compare runs by it).")
-    print(f"{'':40} {'median':>8} {'p95':>8} {'SQL':>7} {'ratio':>6} {'queries':>7}")
+    print(f"{'':40} {'median':>8} {'p95':>8} {'SQL':>7} {'ratio':>6} {'own':>7} {'ratio':>6} {'queries':>7}")
     for name, page, sql, params in rows:
         if args.only not in name:
             continue
@@ -257,18 +279,17 @@ def main() -> None:
             assert shown == expected, (name, shown[:3], expected[:3])
         with CaptureQueriesContext(connection) as queries:
             page()
-        query_count = len(queries.captured_queries)  # now: timing below empties the query log
-        raw_sql = None if sql is None else (lambda sql=sql, params=params: _sql_rows(sql, params))
-        samples, raw_samples = _time(page, args.repeat, alongside=raw_sql)
+            statements = [query["sql"] for query in queries.captured_queries]
+        floors = [lambda statements=statements: _replay(statements)]
+        if sql is not None:  # right after the page, as the earlier runs of this script timed it
+            floors.insert(0, lambda sql=sql, params=params: _sql_rows(sql, params))
+        samples, *floor_samples = _time(page, args.repeat, alongside=floors)
         median = statistics.median(samples)
-        if sql is not None:
-            raw = statistics.median(raw_samples)
-            print(
-                f"{name:40} {median:8.2f} {_p95(samples):8.2f} {raw:7.2f} {median / raw:6.1f} "
-                f"{query_count:7d}"
-            )
-        else:
-            print(f"{name:40} {median:8.2f} {_p95(samples):8.2f} {'':>7} {'':>6} {query_count:7d}")
+        *raw, own = [statistics.median(timings) for timings in floor_samples]
+        print(
+            f"{name:40} {median:8.2f} {_p95(samples):8.2f} "
+            f"{_ratio(median, raw[0] if raw else None)} {_ratio(median, own)} {len(statements):7d}"
+        )
 
 
 if __name__ == "__main__":
