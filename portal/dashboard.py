@@ -4,7 +4,9 @@ One function, `dashboard_for`, composes it from the apps' public selectors (case
 `requests_registry.selectors`, invoices from `payments.selectors`, messages from `eaccount.inbox`); both scope by the principal and, for
 a delegate, by the delegated services. Every section is a fixed number of queries whatever the data:
 one query per list, its rows and its total together (COUNT(*) OVER ()), plus one for the agency's
-questions of the cases that need an answer.
+questions of the cases that need an answer. Each list reads only the columns its cards show: the
+total is counted over every row of the list, so a wide row (a case's form data, its service's
+search vectors) costs once per row, not once per card.
 """
 
 from __future__ import annotations
@@ -21,6 +23,25 @@ from requests_registry import selectors as case_selectors
 from requests_registry.constants import OPEN_STATUSES, CaseStatus
 
 SECTION_LIMIT = 5
+
+# what an invoice's card and an unread message's card show (case cards: `case_rows`)
+_INVOICE_CARD = (
+    "amount",
+    "paid_amount",
+    "due_date",
+    "state",
+    "reference",
+    "case__service__title_lv",
+    "case__service__title_en",
+)
+_MESSAGE_CARD = (
+    "subject",
+    "subject_en",
+    "created_at",
+    "sender_label",
+    "sender_agency__name_lv",
+    "sender_agency__name_en",
+)
 
 # the next step of an open case, in words, by its status
 NEXT_STEPS = {
@@ -89,26 +110,34 @@ def dashboard_for(*, actor: Actor, principal) -> Dashboard:
     cases = case_selectors.case_list_for_user(user=actor.user, principal=principal)
 
     # needs your action: cases waiting for information (+1 query for their history, when any)
-    needs_action = _head(cases.filter(status=CaseStatus.NEEDS_INFO).prefetch_related("status_changes"))
+    needs_action = _head(
+        case_selectors.case_rows(cases.filter(status=CaseStatus.NEEDS_INFO)).prefetch_related(
+            "status_changes"
+        )
+    )
     for case in needs_action.items:
         case.question = _question(case)
-    to_pay = _head(payment_selectors.invoices_to_pay_for_user(user=actor.user, principal=principal))
+    to_pay = _head(
+        payment_selectors.invoices_to_pay_for_user(user=actor.user, principal=principal).only(*_INVOICE_CARD)
+    )
     # PLACEHOLDER(signing): documents to sign, once e-signing exists, as one more Section here.
 
     open_cases = _head(
-        cases.filter(status__in=sorted(OPEN_STATUSES)).order_by(
+        case_selectors.case_rows(cases.filter(status__in=sorted(OPEN_STATUSES))).order_by(
             F("planned_completion").asc(nulls_last=True), "-created_at", "-id"
         )
     )
     for case in open_cases.items:
         case.next_step = NEXT_STEPS.get(case.status, "")
 
-    unread_messages = _head(inbox.inbox_messages_for_actor(actor=actor, unread_only=True))
+    unread_messages = _head(
+        inbox.inbox_messages_for_actor(actor=actor, unread_only=True).only(*_MESSAGE_CARD)
+    )
 
     results = _head(
-        cases.filter(status=CaseStatus.COMPLETED).order_by(
-            F("completed_at").desc(nulls_last=True), "-created_at", "-id"
-        )
+        case_selectors.case_rows(
+            cases.filter(status=CaseStatus.COMPLETED), "completed_at", "result_document"
+        ).order_by(F("completed_at").desc(nulls_last=True), "-created_at", "-id")
     )
     # PLACEHOLDER(notifications): reminders (deadlines, appointments), once the notifications app
     #   exists, as one more Section here.

@@ -5,11 +5,15 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from delegation import services as delegation_services
 from eaccount.inbox import message_send
 from kernel.actors import Actor
+from payments import services as payment_services
+from payments.constants import InvoiceKind
+from payments.tests.factories import FeeServiceFactory
 from requests_registry.constants import CaseStatus
 from requests_registry.tests.factories import (
     CaseFactory,
@@ -219,12 +223,16 @@ def test_login_lands_on_the_dashboard(settings):
     assert reverse(settings.LOGIN_REDIRECT_URL) == URL
 
 
-def _fill(person, n: int):
+def _fill(person, n: int, *, fee_service):
     for _ in range(n):
         needs_info(person)
         CaseFactory(client_person=person, status=CaseStatus.IN_PROGRESS)
         completed(person)
         message_send(to=person, sender_label="VSAA", subject="Ziņa")
+        # from the agency itself (its name is read with the message) and with an invoice to pay
+        message_send(to=person, sender_label="", subject="Rēķins", service_code=fee_service.code)
+        to_pay = CaseFactory(client_person=person, service=fee_service, status=CaseStatus.AWAITING_PAYMENT)
+        payment_services.invoice_issue(actor=Actor.system("tests"), case=to_pay, kind=InvoiceKind.PREPAYMENT)
 
 
 # the user (the session is cached); the five lists (invoices to pay too), each with its total; the
@@ -240,13 +248,27 @@ def test_a_fixed_number_of_queries_whatever_the_data(
     if acting_for_child:
         person = ParentChildFactory(parent=anna.person).child
         client.post(reverse("delegation:act-for"), {"principal": f"person:{person.pk}"})
-    _fill(person, 1)
+    fee_service = FeeServiceFactory(title_lv="Izziņa", title_en="Certificate")
+    _fill(person, 1, fee_service=fee_service)
     get(client)  # warm: the user's roles and principals are read once and cached
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
         get(client)
-    _fill(person, 12)
+    _fill(person, 12, fee_service=fee_service)
     get(client)  # the new messages made the header's unread count stale: counted once, then cached
     with django_assert_num_queries(DASHBOARD_QUERIES):
         content = get(client)
     assert "Needs your action (13)" in content
+    # each card shows what it showed before the lists read only their cards' columns
+    to_pay = section(content, "to-pay")
+    assert "To pay (13)" in to_pay and to_pay.count(">Certificate</a></h3>") == 5
+    assert "4.27&nbsp;EUR" in to_pay and "RF" in to_pay
+    messages = section(content, "messages")
+    # with the invoice's own notice, three a round; of the newest five, four name the agency
+    assert "Unread messages (39)" in messages and messages.count(fee_service.agency.name_en) == 4
+    assert messages.count("VSAA") == 1
+    assert "Open cases (39)" in section(content, "open-cases")  # waiting for information or payment too
+    results = section(content, "results")
+    with translation.override("en"):
+        completed_on = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    assert results.count(f" · {completed_on}</p>") == 5

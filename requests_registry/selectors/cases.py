@@ -81,15 +81,15 @@ def _assignee_label() -> Subquery:
     return Subquery(users.annotate(label=label).values("label")[:1])
 
 
-def case_rows(cases: QuerySet[Case], *, for_staff: bool = False) -> QuerySet[Case]:
-    """A case list narrowed to the columns its page shows. A staff row also shows the client and
-    the assignee (`assignee_label`, "" for none)."""
+def case_rows(cases: QuerySet[Case], *also: str, for_staff: bool = False) -> QuerySet[Case]:
+    """A case list narrowed to the columns its page shows (and the fields named in `also`). A staff
+    row also shows the client and the assignee (`assignee_label`, "" for none)."""
     if not for_staff:
-        return cases.only(*CASE_ROW_FIELDS)
+        return cases.only(*CASE_ROW_FIELDS, *also)
     return (
         cases.select_related(None)
         .select_related("service", "client_person", "client_organisation")
-        .only(*STAFF_CASE_ROW_FIELDS)
+        .only(*STAFF_CASE_ROW_FIELDS, *also)
         .annotate(assignee_label=_assignee_label())
     )
 
