@@ -1,6 +1,6 @@
 """Reads of the payments and who may see what: an invoice is seen by whoever may see its case — the
 client, a legal representative, a delegate for that service (requests_registry's rule, reused as a
-subquery) — and "not found" for everyone else, exactly like a missing one."""
+join condition) — and "not found" for everyone else, exactly like a missing one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Collection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Window
 
 from kernel.parties import is_person
-from requests_registry.selectors import case_list_for_user
+from requests_registry.selectors import case_condition_for_user
 
 from .constants import PAYABLE_STATES, SETTLED_STATES
 from .exceptions import InvoiceNotFound, PaymentSessionNotFound
@@ -18,18 +18,16 @@ from .models import Invoice, Payment, PaymentSession
 from .references import rf_compact, rf_is_valid
 
 
-def _visible_case_ids(*, user, principal=None):
-    return case_list_for_user(user=user, principal=principal).order_by().values("pk")
+def _visible(*, user, principal=None) -> QuerySet[Invoice]:
+    """The invoices of the cases the user may see (`case_list_for_user`'s rule), by a join."""
+    condition = case_condition_for_user(user=user, principal=principal, via="case__")
+    return Invoice.objects.none() if condition is None else Invoice.objects.filter(condition)
 
 
 def invoice_list_for_user(*, user, principal=None) -> QuerySet[Invoice]:
     """The invoices of the cases the user may see (of one `principal` of theirs when given), newest
     first; one query with the case (its number) and service code."""
-    return (
-        Invoice.objects.filter(case__in=_visible_case_ids(user=user, principal=principal))
-        .select_related("case")
-        .order_by("-issued_at", "-id")
-    )
+    return _visible(user=user, principal=principal).select_related("case").order_by("-issued_at", "-id")
 
 
 def invoices_to_pay_for_user(*, user, principal=None) -> QuerySet[Invoice]:
@@ -50,7 +48,8 @@ def invoice_get_for_user(*, user, invoice_id) -> Invoice:
     except (TypeError, ValueError):
         raise InvoiceNotFound() from None
     invoice = (
-        Invoice.objects.filter(pk=invoice_id, case__in=_visible_case_ids(user=user))
+        _visible(user=user)
+        .filter(pk=invoice_id)
         .select_related("case", "case__service", "payee", "payer_person", "payer_organisation")
         .first()
     )

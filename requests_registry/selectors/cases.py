@@ -196,11 +196,13 @@ def staff_services_for(*, user):
 # --- citizens ------------------------------------------------------------------------------------
 
 
-def _principal_q(*, user, principal=None) -> Q | None:
+def _principal_q(*, user, principal=None, via: str = "") -> Q | None:
     """The condition "the case's client is a principal the user may act for now (on that service)".
 
     Self and legal representation see every case of the principal; a delegate sees the principal's
-    cases of the delegated services only (every delegable service when none is listed).
+    cases of the delegated services only (every delegable service when none is listed). `via` puts
+    the condition on a related model's case (`"case__"`): a join, which PostgreSQL plans in a
+    fraction of the time of `case__in=<subquery>` once the service and agency are joined too.
     """
     allowed = delegation_selectors.principals_for(user=user)
     if principal is not None:
@@ -209,26 +211,29 @@ def _principal_q(*, user, principal=None) -> Q | None:
         allowed = [p for p in allowed if p == principal]
     person_ids = {p.id for p in allowed if p.is_person and p.basis != Basis.DELEGATION}
     organisation_ids = {p.id for p in allowed if not p.is_person and p.basis != Basis.DELEGATION}
-    condition = Q(pk__in=[])
+    condition = Q(**{f"{via}pk__in": []})
     if person_ids:
-        condition |= Q(client_person_id__in=person_ids)
+        condition |= Q(**{f"{via}client_person_id__in": person_ids})
     if organisation_ids:
-        condition |= Q(client_organisation_id__in=organisation_ids)
+        condition |= Q(**{f"{via}client_organisation_id__in": organisation_ids})
     for delegated in (p for p in allowed if p.basis == Basis.DELEGATION):
-        client = (
-            Q(client_person_id=delegated.id)
-            if delegated.is_person
-            else Q(client_organisation_id=delegated.id)
-        )
+        client = Q(**{f"{via}client_{'person' if delegated.is_person else 'organisation'}_id": delegated.id})
         scope = (
-            Q(service__delegable=True)
+            Q(**{f"{via}service__delegable": True})
             if delegated.service_codes is None
-            else Q(service__code__in=sorted(delegated.service_codes))
+            else Q(**{f"{via}service__code__in": sorted(delegated.service_codes)})
         )
         condition |= client & scope
     if not allowed:
         return None
     return condition
+
+
+def case_condition_for_user(*, user, principal=None, via: str = "case__") -> Q | None:
+    """The rule of `case_list_for_user` as a condition on a model whose case is at `via` (an
+    invoice's: "case__"), to filter by a join rather than by a subquery of case ids; None when the
+    user may see no case (of that principal)."""
+    return _principal_q(user=user, principal=principal, via=via)
 
 
 def case_list_for_user(
@@ -253,12 +258,10 @@ def case_list_for_user(
 def status_changes_for_client(*, user, principal=None) -> QuerySet[StatusChange]:
     """The client-visible status changes of the cases `case_list_for_user` gives (unordered, for the
     interaction history: one query however many cases)."""
-    condition = _principal_q(user=user, principal=principal)
+    condition = _principal_q(user=user, principal=principal, via="case__")
     if condition is None:
         return StatusChange.objects.none()
-    return StatusChange.objects.filter(
-        visible_to_client=True, case__in=Case.objects.filter(condition).values("pk")
-    )
+    return StatusChange.objects.filter(condition, visible_to_client=True)
 
 
 def case_files_for_client(*, user, principal=None) -> QuerySet[CaseAttachment]:
@@ -266,13 +269,13 @@ def case_files_for_client(*, user, principal=None) -> QuerySet[CaseAttachment]:
     e-account's documents: one query however many cases): those uploaded with an application or an
     answer and paper documents scanned at a centre. Results are not here: they are delivered to the
     e-account (`eaccount.inbox`)."""
-    condition = _principal_q(user=user, principal=principal)
+    condition = _principal_q(user=user, principal=principal, via="case__")
     if condition is None:
         return CaseAttachment.objects.none()
     return CaseAttachment.objects.filter(
+        condition,
         visible_to_client=True,
         kind__in=[CaseFileKind.APPLICATION, CaseFileKind.CLIENT_ANSWER, CaseFileKind.SCANNED],
-        case__in=Case.objects.filter(condition).values("pk"),
     )
 
 

@@ -8,7 +8,7 @@ from delegation import selectors as delegation_selectors
 from kernel.constants import Basis
 
 from ..exceptions import ConsultationNotFound
-from ..models import Case, Consultation, Feedback
+from ..models import Consultation, Feedback
 from .cases import _principal_q
 
 
@@ -27,8 +27,9 @@ def consultation_get_for_staff(*, user, pk) -> Consultation:
         raise ConsultationNotFound(pk) from None
 
 
-def _consultation_client_q(*, user, principal=None) -> Q | None:
-    """The consultations given to the user or to someone they represent by law (a child, a company).
+def _consultation_client_q(*, user, principal=None, via: str = "") -> Q | None:
+    """The consultations given to the user or to someone they represent by law (a child, a company);
+    `via` puts it on a related model's consultation (`"consultation__"`), as `_principal_q` does.
 
     Not to a delegate: a delegation covers services, and a consultation need not be about one.
     """
@@ -37,8 +38,8 @@ def _consultation_client_q(*, user, principal=None) -> Q | None:
         allowed = [p for p in allowed if p == principal]
     if not allowed:
         return None
-    return Q(client_person_id__in=[p.id for p in allowed if p.is_person]) | Q(
-        client_organisation_id__in=[p.id for p in allowed if not p.is_person]
+    return Q(**{f"{via}client_person_id__in": [p.id for p in allowed if p.is_person]}) | Q(
+        **{f"{via}client_organisation_id__in": [p.id for p in allowed if not p.is_person]}
     )
 
 
@@ -68,12 +69,12 @@ def consultation_get_for_user(*, user, pk) -> Consultation:
 def feedback_for_client(*, user, principal=None) -> QuerySet[Feedback]:
     """The feedback given on the cases and consultations the user sees for the principal (unordered,
     for the interaction history): a case's as `case_list_for_user`, a consultation's as
-    `consultation_list_for_user`."""
-    case_condition = _principal_q(user=user, principal=principal)
-    consultation_condition = _consultation_client_q(user=user, principal=principal)
+    `consultation_list_for_user`. By joins (outer: a feedback has one of the two), not subqueries."""
+    case_condition = _principal_q(user=user, principal=principal, via="case__")
+    consultation_condition = _consultation_client_q(user=user, principal=principal, via="consultation__")
     condition = Q(pk__in=[])
     if case_condition is not None:
-        condition |= Q(case__in=Case.objects.filter(case_condition).values("pk"))
+        condition |= case_condition
     if consultation_condition is not None:
-        condition |= Q(consultation__in=Consultation.objects.filter(consultation_condition).values("pk"))
+        condition |= consultation_condition
     return Feedback.objects.filter(condition)
