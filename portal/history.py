@@ -19,6 +19,8 @@ import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -193,7 +195,12 @@ def _title_q(prefix: str, q: str) -> Q:
 
 
 def _first(qs: QuerySet, at_field: str, kind: str, after: Cursor | None, limit: int) -> list[dict]:
-    return list(qs.filter(_keyset(at_field, kind, after)).order_by(f"-{at_field}", "-pk")[:limit])
+    """The first `limit` rows after `after`, newest first, each with its place in the timeline
+    (`"place"`: at, kind, id), by which the kinds are merged before any entry is made."""
+    rows = list(qs.filter(_keyset(at_field, kind, after)).order_by(f"-{at_field}", "-pk")[:limit])
+    for row in rows:
+        row["place"] = (row[at_field], kind, row["pk"])
+    return rows
 
 
 # --- one query per kind ------------------------------------------------------------------------
@@ -483,21 +490,17 @@ def history_page(
     *, scope: Scope, filters: Filters | None = None, after: Cursor | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """The `limit` entries after `after` (from the newest without one), newest first, and whether
-    more follow. One query per kind asked for, plus one for the services messages and documents name."""
+    more follow. One query per kind asked for, plus one for the services messages and documents name.
+    The kinds' rows are merged first and entries made only of those shown (not of every kind's)."""
     filters = filters or Filters()
     kinds = filters.kinds or KINDS
-    rows: dict[str, list[dict]] = {}
-    for kind in sorted(kinds):
-        fetch, _make = _SOURCES[kind]
-        rows[kind] = fetch(scope, filters, after, limit + 1)
-    codes = {
-        r["service_code"] for k in (Kind.MESSAGE, Kind.DOCUMENT) for r in rows.get(k, ()) if r["service_code"]
-    }
-    services = catalogue_selectors.services_by_codes(codes=codes)
-    streams = [[_SOURCES[kind][1](row, services) for row in kind_rows] for kind, kind_rows in rows.items()]
-    merged = list(heapq.merge(*streams, key=lambda e: (e.at, e.kind, e.id), reverse=True))
-    entries = merged[:limit]
+    streams = [_SOURCES[kind][0](scope, filters, after, limit + 1) for kind in sorted(kinds)]
+    merged = list(islice(heapq.merge(*streams, key=itemgetter("place"), reverse=True), limit + 1))
     has_next = len(merged) > limit
+    shown = merged[:limit]
+    codes = {row["service_code"] for row in shown if row["place"][1] in (Kind.MESSAGE, Kind.DOCUMENT)}
+    services = catalogue_selectors.services_by_codes(codes={code for code in codes if code})
+    entries = [_SOURCES[row["place"][1]][1](row, services) for row in shown]
     return Page(entries=entries, has_next=has_next, next_cursor=entries[-1].cursor if has_next else None)
 
 
