@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from requests_registry import selectors
@@ -117,3 +118,45 @@ def test_client_history_hides_internal_rows():
     )
     assert [c.seq for c in selectors.case_history(case=case, client_view=True)] == [1, 2]
     assert [c.seq for c in selectors.case_history(case=case, client_view=False)] == [1, 2, 3]
+
+
+def test_what_hangs_off_a_clients_cases_follows_the_case_list_by_a_join():
+    """Status changes (and files, feedback, invoices: `case_condition_for_user`) of the cases
+    `case_list_for_user` gives, for oneself, a child, a company and a delegator's one service, by a
+    join on the case: no subquery of case ids, which PostgreSQL planned for many milliseconds."""
+    from delegation import services as delegation_services
+    from kernel.actors import Actor
+    from payments.models import Invoice
+
+    user = UserFactory()
+    child = ParentChildFactory(parent=user.person).child
+    company = BoardMembershipFactory(person=user.person).organisation
+    grantor = UserFactory()
+    listed, other = ServiceFactory(), ServiceFactory()
+    delegation_services.delegation_grant(
+        principal=grantor.person, agent=user.person, actor=Actor(user=grantor), services=[listed]
+    )
+    seen = [
+        CaseFactory(client_person=user.person),
+        CaseFactory(client_person=child),
+        CaseFactory(
+            client_person=None, client_organisation=company, service=ServiceFactory(audience="organisation")
+        ),
+        CaseFactory(client_person=grantor.person, service=listed),
+    ]
+    CaseFactory(client_person=grantor.person, service=other)  # not delegated
+    CaseFactory(client_person=PersonFactory())  # nobody's of theirs
+    assert set(selectors.case_list_for_user(user=user)) == set(seen)
+
+    changes = selectors.status_changes_for_client(user=user)
+    assert {change.case for change in changes} == set(seen)
+    condition = selectors.case_condition_for_user(user=user, via="case__")
+    for qs in (
+        changes,
+        selectors.case_files_for_client(user=user),
+        selectors.feedback_for_client(user=user),
+        Invoice.objects.filter(condition),
+    ):
+        assert str(qs.query).count("SELECT") == 1, str(qs.query)
+    no_person = get_user_model().objects.create_user(username="no-person")  # e.g. a service account
+    assert selectors.case_condition_for_user(user=no_person) is None
