@@ -145,3 +145,16 @@ def test_fixed_query_counts(client, owner, fee_service, issue, view, django_asse
     # whom the user may act for are read from the cache once warm); the invoice page also reads
     # the invoice's payments
     assert expected == (2 if view == "list" else 3)
+
+
+def test_the_invoices_a_user_sees_are_read_by_a_join_on_the_case(owner, fee_service, issue):
+    """As `case_list_for_user` decides (`case_condition_for_user`), without a subquery of case ids."""
+    from payments import selectors
+
+    mine = issue(CaseFactory(service=fee_service, client_person=owner.person))
+    issue(CaseFactory(service=fee_service))  # someone else's
+    invoices = selectors.invoice_list_for_user(user=owner)
+
+    assert list(invoices) == [mine]
+    assert str(invoices.query).count("SELECT") == 1, str(invoices.query)
+    assert selectors.invoice_get_for_user(user=owner, invoice_id=mine.pk) == mine
