@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from delegation import services as delegation_services
 from kernel.actors import Actor
+from payments import selectors
 from requests_registry.tests.factories import (
     CaseFactory,
     ParentChildFactory,
@@ -149,8 +150,6 @@ def test_fixed_query_counts(client, owner, fee_service, issue, view, django_asse
 
 def test_the_invoices_a_user_sees_are_read_by_a_join_on_the_case(owner, fee_service, issue):
     """As `case_list_for_user` decides (`case_condition_for_user`), without a subquery of case ids."""
-    from payments import selectors
-
     mine = issue(CaseFactory(service=fee_service, client_person=owner.person))
     issue(CaseFactory(service=fee_service))  # someone else's
     invoices = selectors.invoice_list_for_user(user=owner)

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from delegation import services as delegation_services
+from kernel.actors import Actor
 from requests_registry import selectors
 from requests_registry.constants import CaseStatus
 from requests_registry.exceptions import CaseNotFound
@@ -125,9 +127,6 @@ def test_what_hangs_off_a_clients_cases_follows_the_case_list_by_a_join():
     """Status changes, files and feedback (and, through `case_condition_for_user`, invoices) of the
     cases `case_list_for_user` gives, for oneself, a child, a company and a delegator's one service,
     by a join on the case: no subquery of case ids, which PostgreSQL planned for many milliseconds."""
-    from delegation import services as delegation_services
-    from kernel.actors import Actor
-
     user = UserFactory()
     child = ParentChildFactory(parent=user.person).child
     company = BoardMembershipFactory(person=user.person).organisation
